@@ -1,0 +1,70 @@
+// ExecutionEngine: runs executions of state machines. The API layer creates
+// and validates requests; the engine owns everything that happens to an
+// execution after that: history events, timers, stops, task tokens.
+//
+// Each execution lives on its own strand; the engine has no locks. Its
+// history events are the source of truth: they are committed to the Store
+// (one batch per transition, group-committed under load) and replayed on
+// Recover() after a restart.
+//
+// Thread-safety: every method may be called from any thread; callbacks run
+// on an engine thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "engine/asl/model.h"
+#include "storage/store.h"
+
+namespace stepline::runtime {
+
+struct EngineOptions {
+  std::string region = "us-east-1";
+  std::string account = "123456789012";
+  // Multiplies every Wait, Retry interval and timeout (Step Functions Local's
+  // WAIT_TIME_SCALE). 0 makes them instant, in order.
+  double wait_time_scale = 1.0;
+};
+
+// Outcome of a finished (or stopped) execution, for StartSyncExecution.
+struct ExecutionOutcome {
+  std::string status;  // SUCCEEDED | FAILED | TIMED_OUT | ABORTED
+  std::optional<std::string> output;
+  std::optional<std::string> error;
+  std::optional<std::string> cause;
+  EpochMillis stop_date = 0;
+};
+
+class ExecutionEngine {
+ public:
+  virtual ~ExecutionEngine() = default;
+
+  // Starts a new execution. `record` is complete (arn, names, input, dates,
+  // revision) with status RUNNING. The record and its ExecutionStarted event
+  // are committed in one batch; `started` runs once that is durable (or with
+  // the failure, e.g. kExecutionAlreadyExists on a racing duplicate), then
+  // the execution runs. `finished`, if set, runs when it closes.
+  virtual void Start(storage::ExecutionRecord record,
+                     std::shared_ptr<const asl::StateMachine> machine,
+                     std::function<void(Status)> started,
+                     std::function<void(const ExecutionOutcome&)> finished = nullptr) = 0;
+
+  // StopExecution: aborts a RUNNING execution (ExecutionAborted). `done` gets
+  // the stop date, or kExecutionDoesNotExist when the engine does not run it.
+  virtual void Stop(const std::string& execution_arn, std::optional<std::string> error,
+                    std::optional<std::string> cause,
+                    std::function<void(Result<EpochMillis>)> done) = 0;
+
+  // Resumes every RUNNING execution found in the store (call once at startup).
+  virtual Status Recover() = 0;
+
+  // Stops timers and drains in-flight commits (shutdown).
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace stepline::runtime
