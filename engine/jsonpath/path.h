@@ -13,7 +13,13 @@
 // paths and requires them in ResultPath, InputPath-style fields of some
 // states, Choice Variable, etc.
 //
+// Errors: Parse returns kInvalidDefinition; the *OrThrow evaluators throw
+// StatesException(States.Runtime, "Invalid path '$.x' : No results for path:
+// $['x']") with Jayway's explanation, as AWS words InputPath/OutputPath/
+// ItemsPath/...Path misses. AssignAt throws States.ResultPathMatchFailure.
+//
 // Thread-safety: immutable after Parse; Evaluate may run concurrently.
+// A default-constructed Path is "$".
 #pragma once
 
 #include <memory>
@@ -52,14 +58,25 @@ class Path {
   // a task result in ResultSelector or the raw input in InputPath).
   std::optional<Json> EvaluateOn(const Json& root, const ExprContext& ctx) const;
 
+  // Like Evaluate/EvaluateOn, but a definite path that selects nothing throws
+  // StatesException(States.Runtime, "Invalid path '<text>' : <why>"), AWS's
+  // cause for InputPath, OutputPath, ItemsPath and the *Path fields.
+  Json EvaluateOrThrow(const ExprContext& ctx) const;
+  Json EvaluateOnOrThrow(const Json& root, const ExprContext& ctx) const;
+
+  // Internal: the syntax tree (engine/jsonpath/path_ast.h).
+  const PathImpl& impl() const;
+
  private:
   std::shared_ptr<const PathImpl> impl_;
 };
 
 // Writes `value` into `target` at a definite input-rooted path, creating
 // intermediate objects as AWS does for ResultPath ("$" replaces the whole
-// target). Throws StatesException(States.ResultPathMatchFailure, AWS's cause)
-// when an intermediate node is not an object (or the index is out of range).
+// target). Throws StatesException(States.ResultPathMatchFailure,
+// "Unable to apply step \"<name>\" to input <json>") when a node on the way
+// is not an object (or an index is out of range), and States.Runtime when
+// the path is not a definite "$"-rooted path.
 void AssignAt(const Path& path, Json& target, Json value);
 
 }  // namespace stepline::jsonpath

@@ -1,0 +1,39 @@
+// Evaluation of a PathAst against JSON values (internal; see path.h).
+//
+// Selected nodes are returned as pointers into the evaluated documents, so the
+// documents must outlive the result. Definite selection also explains a miss
+// in the words of Jayway JsonPath, which AWS Step Functions quotes in its
+// "Invalid path ..." causes.
+//
+// Thread-safety: stateless functions over immutable inputs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "engine/expr_context.h"
+#include "engine/jsonpath/path_ast.h"
+
+namespace stepline::jsonpath {
+
+// The documents a path may start from.
+struct EvalRoots {
+  const Json* input = nullptr;    // "$"
+  const Json* context = nullptr;  // "$$"
+  const VariableScope* variables = nullptr;
+  const Json* current = nullptr;  // "@" (inside filters)
+};
+
+// The node the path's root designates, or nullptr (undefined variable, no context).
+const Json* ResolveRoot(const PathAst& ast, const EvalRoots& roots);
+
+// Every node the path selects, in document order (pre-order for "..").
+std::vector<const Json*> SelectAll(const PathAst& ast, const EvalRoots& roots);
+
+// For a definite path: the selected node, or nullptr with *miss set to
+// Jayway's explanation ("No results for path: $['a']", "Missing property in
+// path $['a']", ...).
+const Json* SelectOne(const PathAst& ast, const EvalRoots& roots, std::string* miss);
+
+}  // namespace stepline::jsonpath
