@@ -1,0 +1,124 @@
+#include "engine/runtime/engine_impl.h"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+#include <unordered_map>
+
+#include "engine/runtime/execution.h"
+
+namespace stepline::runtime {
+namespace {
+
+class Engine final : public ExecutionEngine {
+ public:
+  Engine(net::io_context& io, storage::Store& store, const Clock& clock, EngineOptions options)
+      : io_(io),
+        store_(store),
+        clock_(clock),
+        options_(std::move(options)),
+        registry_(net::make_strand(io)) {}
+
+  void Start(storage::ExecutionRecord record, std::shared_ptr<const asl::StateMachine> machine,
+             std::function<void(Status)> started,
+             std::function<void(const ExecutionOutcome&)> finished) override {
+    ExecutionServices services{&io_, &store_, &clock_, options_, nullptr};
+    services.on_closed = [this](const std::string& arn) {
+      net::post(registry_, [this, arn] { running_.erase(arn); });
+    };
+    auto execution =
+        std::make_shared<Execution>(std::move(services), std::move(record), std::move(machine));
+    net::post(registry_, [this, execution, started = std::move(started),
+                          finished = std::move(finished)]() mutable {
+      if (running_.count(execution->arn())) {
+        started(Status(ErrorCode::kExecutionAlreadyExists,
+                       "Execution Already Exists: '" + execution->arn() + "'"));
+        return;
+      }
+      running_[execution->arn()] = execution;
+      net::post(execution->strand(), [execution, started = std::move(started),
+                                      finished = std::move(finished)]() mutable {
+        execution->Begin(std::move(started), std::move(finished));
+      });
+    });
+  }
+
+  void Stop(const std::string& execution_arn, std::optional<std::string> error,
+            std::optional<std::string> cause,
+            std::function<void(Result<EpochMillis>)> done) override {
+    net::post(registry_, [this, execution_arn, error = std::move(error), cause = std::move(cause),
+                          done = std::move(done)]() mutable {
+      auto it = running_.find(execution_arn);
+      if (it == running_.end()) {
+        StopOrphan(execution_arn, std::move(error), std::move(cause), std::move(done));
+        return;
+      }
+      auto execution = it->second;
+      net::post(execution->strand(), [execution, error = std::move(error), cause = std::move(cause),
+                                      done = std::move(done)]() mutable {
+        execution->Stop(std::move(error), std::move(cause), std::move(done));
+      });
+    });
+  }
+
+  Status Recover() override {
+    auto running = store_.ListRunningExecutions();
+    if (!running.ok()) return running.status();
+    if (!running->empty()) {
+      spdlog::warn(
+          "{} execution(s) were RUNNING when the server stopped; they stay RUNNING until "
+          "stopped (resuming them is not implemented yet)",
+          running->size());
+    }
+    return Status::Ok();
+  }
+
+  void Shutdown() override {}
+
+ private:
+  // A RUNNING execution the engine does not run (left over from a previous
+  // process): abort it directly in the store, continuing its history.
+  void StopOrphan(const std::string& arn, std::optional<std::string> error,
+                  std::optional<std::string> cause, std::function<void(Result<EpochMillis>)> done) {
+    auto record = store_.GetExecution(arn);
+    if (!record.ok()) return done(record.status());
+    if (!*record || (*record)->status != "RUNNING") {
+      return done(
+          Status(ErrorCode::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn + "'"));
+    }
+    auto events = store_.LoadEvents(arn);
+    if (!events.ok()) return done(events.status());
+    storage::HistoryEvent aborted;
+    aborted.id = static_cast<int64_t>(events->size()) + 1;
+    aborted.previous_event_id = events->empty() ? 0 : events->back().id;
+    aborted.timestamp = clock_.NowMillis();
+    aborted.type = "ExecutionAborted";
+    aborted.details = Json::object();
+    if (error) aborted.details["error"] = *error;
+    if (cause) aborted.details["cause"] = *cause;
+    storage::WriteBatch batch;
+    batch.append_events.push_back({arn, {aborted}});
+    batch.update_executions.push_back({arn, "ABORTED", std::nullopt, error, cause,
+                                       aborted.timestamp, std::nullopt, std::nullopt});
+    EpochMillis stopped = aborted.timestamp;
+    store_.Commit(std::move(batch), [done = std::move(done), stopped](Status st) {
+      if (!st.ok()) return done(st);
+      done(stopped);
+    });
+  }
+
+  net::io_context& io_;
+  storage::Store& store_;
+  const Clock& clock_;
+  EngineOptions options_;
+  Strand registry_;
+  std::unordered_map<std::string, std::shared_ptr<Execution>> running_;
+};
+
+}  // namespace
+
+std::unique_ptr<ExecutionEngine> MakeEngine(net::io_context& io, storage::Store& store,
+                                            const Clock& clock, EngineOptions options) {
+  return std::make_unique<Engine>(io, store, clock, std::move(options));
+}
+
+}  // namespace stepline::runtime

@@ -1,0 +1,313 @@
+#include "engine/runtime/execution.h"
+
+#include <boost/asio/post.hpp>
+
+#include "common/timefmt.h"
+#include "engine/runtime/dataflow.h"
+#include "engine/runtime/history.h"
+
+namespace stepline::runtime {
+
+Execution::Execution(ExecutionServices services, storage::ExecutionRecord record,
+                     std::shared_ptr<const asl::StateMachine> machine)
+    : services_(std::move(services)),
+      record_(std::move(record)),
+      machine_(std::move(machine)),
+      strand_(net::make_strand(*services_.io)) {
+  auto parsed = ParseJson(record_.input);
+  input_ = parsed.ok() ? std::move(parsed).value() : Json::object();
+  std::string sm_name = record_.state_machine_arn.substr(record_.state_machine_arn.rfind(':') + 1);
+  context_base_ = Json::object();
+  context_base_["Execution"] = {{"Id", record_.arn},
+                                {"Input", input_},
+                                {"StartTime", FormatIso8601Millis(record_.start_date)},
+                                {"Name", record_.name},
+                                {"RoleArn", record_.role_arn},
+                                {"RedriveCount", record_.redrive_count}};
+  context_base_["StateMachine"] = {{"Id", record_.state_machine_arn}, {"Name", sm_name}};
+}
+
+EpochMillis Execution::Now() const { return services_.clock->NowMillis(); }
+
+// ---------------------------------------------------------------- lifecycle
+
+void Execution::Begin(std::function<void(Status)> started,
+                      std::function<void(const ExecutionOutcome&)> finished) {
+  started_ = std::move(started);
+  finished_ = std::move(finished);
+  pending_.insert_executions.push_back(record_);
+  Frame& root = NewFrame(-1, 0, &machine_->root);
+  Json details = {{"input", record_.input},
+                  {"inputDetails", {{"truncated", false}}},
+                  {"roleArn", record_.role_arn}};
+  if (!record_.state_machine_alias_arn.empty()) {
+    details["stateMachineAliasArn"] = record_.state_machine_alias_arn;
+  }
+  if (!record_.state_machine_version_arn.empty()) {
+    details["stateMachineVersionArn"] = record_.state_machine_version_arn;
+  }
+  Emit(root, "ExecutionStarted", std::move(details), /*advance=*/false);
+  root.pending = root.program->Find(root.program->start_at);
+  root.raw_input = input_;
+  // The first batch must be durable before anything else happens: a racing
+  // duplicate StartExecution fails here and the execution never runs.
+  Flush();
+}
+
+void Execution::Stop(std::optional<std::string> error, std::optional<std::string> cause,
+                     std::function<void(Result<EpochMillis>)> done) {
+  if (closed_) {
+    done(Status(ErrorCode::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn() + "'"));
+    return;
+  }
+  AbortFrames(0, /*emit=*/true);
+  Json details = Json::object();
+  if (error) details["error"] = *error;
+  if (cause) details["cause"] = *cause;
+  CloseExecution("ABORTED", "ExecutionAborted", std::move(details), std::nullopt, error, cause);
+  EpochMillis stopped = outcome_.stop_date;
+  Flush();
+  done(stopped);
+}
+
+// ---------------------------------------------------------------- events
+
+int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, bool advance,
+                        Json engine) {
+  storage::HistoryEvent event;
+  event.id = ++last_event_id_;
+  event.previous_event_id = frame.cursor;
+  event.timestamp = Now();
+  event.type = type;
+  event.details = std::move(details);
+  if (engine.is_null()) engine = Json::object();
+  engine["f"] = frame.id;
+  event.engine = std::move(engine);
+  if (advance) frame.cursor = event.id;
+  if (pending_.append_events.empty()) pending_.append_events.push_back({record_.arn, {}});
+  pending_.append_events.back().events.push_back(std::move(event));
+  return last_event_id_;
+}
+
+void Execution::Flush() {
+  if (pending_.empty()) return;
+  storage::WriteBatch batch = std::move(pending_);
+  pending_ = storage::WriteBatch();
+  bool first = first_batch_;
+  first_batch_ = false;
+  bool closing = closed_;
+  auto self = shared_from_this();
+  services_.store->Commit(std::move(batch), [self, first, closing](Status status) {
+    net::post(self->strand_, [self, first, closing, status]() {
+      if (first) {
+        auto started = std::move(self->started_);
+        if (started) started(status);
+        if (!status.ok()) {
+          self->closed_ = true;
+          if (self->timeout_timer_) self->timeout_timer_->cancel();
+          if (self->services_.on_closed) self->services_.on_closed(self->arn());
+          return;
+        }
+        if (!closing) {
+          self->ArmExecutionTimeout();
+          self->Schedule(0);
+          self->Drain();
+        }
+      }
+      if (closing) {
+        if (self->finished_) self->finished_(self->outcome_);
+        if (self->services_.on_closed) self->services_.on_closed(self->arn());
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------- frames
+
+Frame& Execution::NewFrame(int parent, size_t slot, const asl::Program* program) {
+  auto frame = std::make_unique<Frame>();
+  frame->id = static_cast<int>(frames_.size());
+  frame->parent = parent;
+  frame->slot = slot;
+  frame->program = program;
+  if (parent >= 0) frame->cursor = frames_[parent]->cursor;
+  frames_.push_back(std::move(frame));
+  return *frames_.back();
+}
+
+void Execution::Schedule(int frame_id) { ready_.push_back(frame_id); }
+
+void Execution::Drain() {
+  if (draining_) return;
+  draining_ = true;
+  for (size_t i = 0; i < ready_.size() && !closed_; ++i) Step(*frames_[ready_[i]]);
+  ready_.clear();
+  draining_ = false;
+  Flush();
+}
+
+void Execution::Step(Frame& frame) {
+  while (!closed_ && frame.status == Frame::Status::kRunning && frame.pending &&
+         frame.block == Frame::Block::kNone) {
+    frame.state = frame.pending;
+    frame.pending = nullptr;
+    try {
+      EnterState(frame);
+    } catch (const StatesException& e) {
+      HandleStateError(frame, e.error());
+    } catch (const std::exception& e) {
+      HandleStateError(frame, {errors::kRuntime, std::string(e.what()), std::nullopt});
+    }
+  }
+}
+
+void Execution::EnterState(Frame& frame) {
+  const asl::State& state = *frame.state;
+  frame.retry_counts.assign(state.retry.size(), 0);
+  frame.retry_total = 0;
+  frame.entered_time = Now();
+  frame.entered_event_id = Emit(frame, StateEventType(state.type, "Entered"),
+                                {{"name", state.name},
+                                 {"input", DumpJson(frame.raw_input)},
+                                 {"inputDetails", {{"truncated", false}}}});
+  switch (state.type) {
+    case asl::StateType::kPass:
+      return RunPass(frame);
+    case asl::StateType::kChoice:
+      return RunChoice(frame);
+    case asl::StateType::kWait:
+      return RunWait(frame);
+    case asl::StateType::kSucceed:
+      return RunSucceed(frame);
+    case asl::StateType::kFail:
+      return RunFail(frame);
+    case asl::StateType::kTask:
+      return RunTask(frame);
+    case asl::StateType::kParallel:
+      return RunParallel(frame);
+    case asl::StateType::kMap:
+      return RunMap(frame);
+  }
+}
+
+void Execution::ExitState(Frame& frame, const std::string& type, Json output,
+                          const std::string& next, const Json& assigned) {
+  CheckPayloadSize(output, frame.state->name);
+  Json details = {{"name", frame.state->name},
+                  {"output", DumpJson(output)},
+                  {"outputDetails", {{"truncated", false}}}};
+  if (assigned.is_object() && !assigned.empty()) {
+    Json vars = Json::object();
+    for (const auto& [name, value] : assigned.items()) vars[name] = DumpJson(value);
+    details["assignedVariables"] = std::move(vars);
+    details["assignedVariablesDetails"] = {{"truncated", false}};
+  }
+  Json engine = Json::object();
+  if (!next.empty()) engine["next"] = next;
+  Emit(frame, type, std::move(details), true, std::move(engine));
+  if (next.empty()) {
+    frame.output = std::move(output);
+    frame.status = Frame::Status::kSucceeded;
+    FinishFrame(frame);
+    return;
+  }
+  frame.pending = frame.program->Find(next);
+  frame.raw_input = std::move(output);
+}
+
+void Execution::FinishFrame(Frame& frame) {
+  if (frame.parent >= 0) return OnChildFinished(*frames_[frame.parent], frame);
+  std::string output = DumpJson(frame.output);
+  CloseExecution("SUCCEEDED", "ExecutionSucceeded",
+                 {{"output", output}, {"outputDetails", {{"truncated", false}}}}, output,
+                 std::nullopt, std::nullopt);
+}
+
+void Execution::FailFrame(Frame& frame, StatesError error) {
+  frame.status = Frame::Status::kFailed;
+  frame.error = std::move(error);
+  if (frame.parent >= 0) return OnChildFinished(*frames_[frame.parent], frame);
+  Json details = Json::object();
+  if (!frame.error.error.empty()) details["error"] = frame.error.error;
+  if (frame.error.cause) details["cause"] = *frame.error.cause;
+  std::optional<std::string> err;
+  if (!frame.error.error.empty()) err = frame.error.error;
+  bool timeout = frame.error.error == errors::kTimeout && frame.state == nullptr;
+  CloseExecution(timeout ? "TIMED_OUT" : "FAILED",
+                 timeout ? "ExecutionTimedOut" : "ExecutionFailed", std::move(details),
+                 std::nullopt, err, frame.error.cause);
+}
+
+void Execution::CloseExecution(const std::string& status, const std::string& event_type,
+                               Json details, std::optional<std::string> output,
+                               std::optional<std::string> error, std::optional<std::string> cause) {
+  Emit(*frames_[0], event_type, std::move(details));
+  closed_ = true;
+  for (auto& f : frames_) {
+    if (f->timer) f->timer->cancel();
+  }
+  if (timeout_timer_) timeout_timer_->cancel();
+  EpochMillis now = Now();
+  pending_.update_executions.push_back(
+      {record_.arn, status, output, error, cause, now, std::nullopt, std::nullopt});
+  outcome_ = {status, std::move(output), std::move(error), std::move(cause), now};
+}
+
+void Execution::AbortFrames(int frame_id, bool emit) {
+  Frame& frame = *frames_[frame_id];
+  if (frame.status != Frame::Status::kRunning) return;
+  for (int child : frame.children) AbortFrames(child, emit);
+  if (frame.timer) frame.timer->cancel();
+  frame.status = Frame::Status::kAborted;
+  if (!emit || frame.state == nullptr) return;
+  if (frame.state->type == asl::StateType::kMap && frame.block == Frame::Block::kChildren) {
+    Emit(frame, "MapStateAborted", nullptr);
+  } else if (frame.state->type == asl::StateType::kParallel &&
+             frame.block == Frame::Block::kChildren) {
+    Emit(frame, "ParallelStateAborted", nullptr);
+  } else if (frame.state->type == asl::StateType::kWait && frame.block == Frame::Block::kTimer) {
+    Emit(frame, "WaitStateAborted", {{"name", frame.state->name}});
+  }
+}
+
+// ---------------------------------------------------------------- timers
+
+void Execution::StartTimer(Frame& frame, EpochMillis wake_at, std::function<void(Frame&)> fire) {
+  double scale = services_.options.wait_time_scale;
+  EpochMillis delay = std::max<EpochMillis>(0, wake_at - Now());
+  auto scaled = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(delay) * scale));
+  frame.timer = std::make_unique<net::steady_timer>(strand_, scaled);
+  int id = frame.id;
+  auto self = shared_from_this();
+  frame.timer->async_wait([self, id, fire = std::move(fire)](const boost::system::error_code& ec) {
+    if (ec || self->closed_) return;
+    Frame& f = *self->frames_[id];
+    if (f.status != Frame::Status::kRunning) return;
+    f.block = Frame::Block::kNone;
+    try {
+      fire(f);
+    } catch (const StatesException& e) {
+      self->HandleStateError(f, e.error());
+    }
+    self->Schedule(id);
+    self->Drain();
+  });
+}
+
+void Execution::ArmExecutionTimeout() {
+  if (!machine_->timeout_seconds) return;
+  double scale = services_.options.wait_time_scale;
+  auto delay = std::chrono::milliseconds(
+      static_cast<int64_t>(static_cast<double>(*machine_->timeout_seconds) * 1000.0 * scale));
+  timeout_timer_ = std::make_unique<net::steady_timer>(strand_, delay);
+  auto self = shared_from_this();
+  timeout_timer_->async_wait([self](const boost::system::error_code& ec) {
+    if (ec || self->closed_) return;
+    self->AbortFrames(0, /*emit=*/false);
+    self->CloseExecution("TIMED_OUT", "ExecutionTimedOut", {{"error", errors::kTimeout}},
+                         std::nullopt, std::string(errors::kTimeout), std::nullopt);
+    self->Flush();
+  });
+}
+
+}  // namespace stepline::runtime

@@ -1,0 +1,188 @@
+// Execution: one running execution of a state machine — the interpreter.
+//
+// An execution is a tree of frames: the root program, each Parallel branch
+// and each Map iteration. A frame walks its program's states one at a time;
+// compound states wait on their child frames. Everything runs on the
+// execution's strand: no locks.
+//
+// Every observable step is a history event (Emit). Events produced while
+// handling one stimulus (start, timer, stop, child completion) form one
+// transition and are committed to the Store as one WriteBatch (Flush), in
+// order; the Store group-commits batches of many executions.
+//
+// Each event carries internal "engine" data (frame id, next state, wake-up
+// time) so that a later recovery can rebuild frames from history alone.
+//
+// Thread-safety: every member function must run on strand(), except the
+// constructor. Invariant: event ids are 1..last_event_id_, contiguous.
+#pragma once
+
+#include <utility>  // before asio: Boost 1.74 + g++ 12 coroutine headers need it
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "engine/asl/model.h"
+#include "engine/runtime/engine.h"
+#include "engine/states_error.h"
+#include "storage/store.h"
+
+namespace stepline::runtime {
+
+namespace net = boost::asio;
+using Strand = net::strand<net::io_context::executor_type>;
+
+// What an execution needs from the engine that owns it.
+struct ExecutionServices {
+  net::io_context* io = nullptr;
+  storage::Store* store = nullptr;
+  const Clock* clock = nullptr;
+  EngineOptions options;
+  // Called on the strand once the execution has closed and its last batch is durable.
+  std::function<void(const std::string& arn)> on_closed;
+};
+
+struct Frame {
+  enum class Status { kRunning, kSucceeded, kFailed, kAborted };
+  enum class Block { kNone, kTimer, kRetry, kChildren };
+
+  int id = 0;
+  int parent = -1;  // -1 for the root frame
+  size_t slot = 0;  // branch / iteration index within the parent
+  const asl::Program* program = nullptr;
+  Status status = Status::kRunning;
+
+  // The state being executed and its entry.
+  const asl::State* state = nullptr;
+  const asl::State* pending = nullptr;  // next state to enter
+  Json raw_input;                       // input of `state` (or of `pending`)
+  int64_t entered_event_id = 0;
+  EpochMillis entered_time = 0;
+  int64_t cursor = 0;  // previousEventId of the next event of this frame
+
+  // Retry bookkeeping for the current state entry.
+  std::vector<int64_t> retry_counts;
+  int64_t retry_total = 0;
+
+  // What the frame waits on.
+  Block block = Block::kNone;
+  std::unique_ptr<net::steady_timer> timer;
+
+  // Compound states: children and their results.
+  std::vector<int> children;
+  std::vector<Json> child_outputs;
+  size_t children_done = 0;
+  size_t children_started = 0;
+  Json items;                  // Map: the items being iterated
+  Json effective_input;        // Parallel/Map: input after InputPath/Parameters
+  size_t max_concurrency = 0;  // Map: 0 = unbounded
+  int64_t compound_started_cursor = 0;
+  bool compound_failing = false;  // a child failed; Retry may restart the state
+
+  // Map iteration context ($$.Map.Item).
+  std::optional<Json> map_item_value;
+  size_t map_item_index = 0;
+
+  Json variables = Json::object();  // this frame's workflow variables
+  Json output;                      // when kSucceeded
+  StatesError error;                // when kFailed
+};
+
+class Execution : public std::enable_shared_from_this<Execution> {
+ public:
+  Execution(ExecutionServices services, storage::ExecutionRecord record,
+            std::shared_ptr<const asl::StateMachine> machine);
+
+  Strand& strand() { return strand_; }
+  const std::string& arn() const { return record_.arn; }
+
+  // Live start: commits the record with ExecutionStarted, then runs.
+  void Begin(std::function<void(Status)> started,
+             std::function<void(const ExecutionOutcome&)> finished);
+  // StopExecution.
+  void Stop(std::optional<std::string> error, std::optional<std::string> cause,
+            std::function<void(Result<EpochMillis>)> done);
+
+ private:
+  friend class FrameScope;
+
+  // --- events and commits (execution.cpp) ---
+  int64_t Emit(Frame& frame, const std::string& type, Json details, bool advance = true,
+               Json engine = nullptr);
+  void Flush();
+  EpochMillis Now() const;
+
+  // --- driving frames (execution.cpp) ---
+  Frame& NewFrame(int parent, size_t slot, const asl::Program* program);
+  void Schedule(int frame_id);
+  void Drain();
+  void Step(Frame& frame);
+  void EnterState(Frame& frame);
+  void ExitState(Frame& frame, const std::string& type, Json output, const std::string& next,
+                 const Json& assigned);
+  void FinishFrame(Frame& frame);
+  void FailFrame(Frame& frame, StatesError error);
+  void CloseExecution(const std::string& status, const std::string& event_type, Json details,
+                      std::optional<std::string> output, std::optional<std::string> error,
+                      std::optional<std::string> cause);
+  void AbortFrames(int frame_id, bool emit);
+  void StartTimer(Frame& frame, EpochMillis wake_at, std::function<void(Frame&)> fire);
+  void ArmExecutionTimeout();
+
+  // --- errors, retry and catch (recovery.cpp... errors.cpp) ---
+  void HandleStateError(Frame& frame, StatesError error);
+  bool TryRetry(Frame& frame, const StatesError& error);
+  bool TryCatch(Frame& frame, const StatesError& error);
+  std::string WrapCause(const Frame& frame, const std::string& cause) const;
+
+  // --- context and scopes ---
+  Json ContextObject(const Frame& frame, bool with_retry) const;
+  Json StatesBinding(const Frame& frame, const Json* result, const Json* error_output) const;
+  Json EvaluateAssign(const Frame& frame, const asl::Assign& assign, const Json& jsonpath_input,
+                      const Json* states_result, const Json* error_output) const;
+  void ApplyAssign(Frame& frame, const Json& values);
+  Json EvalJsonata(const Frame& frame, const jsonata::Template& tmpl, std::string_view field,
+                   const Json* result, const Json* error_output) const;
+
+  // --- state types (states.cpp, compound.cpp) ---
+  void RunPass(Frame& frame);
+  void RunChoice(Frame& frame);
+  void RunWait(Frame& frame);
+  void RunSucceed(Frame& frame);
+  void RunFail(Frame& frame);
+  void RunTask(Frame& frame);
+  void RunParallel(Frame& frame);
+  void RunMap(Frame& frame);
+  void StartIterations(Frame& frame);
+  void OnChildFinished(Frame& parent, Frame& child);
+  void CompleteCompound(Frame& frame);
+  void FailCompound(Frame& frame, StatesError error);
+
+  ExecutionServices services_;
+  storage::ExecutionRecord record_;
+  std::shared_ptr<const asl::StateMachine> machine_;
+  Strand strand_;
+  Json input_;
+  Json context_base_;  // $$ without State/Map/Task
+  std::vector<std::unique_ptr<Frame>> frames_;
+  std::vector<int> ready_;
+  int64_t last_event_id_ = 0;
+  storage::WriteBatch pending_;
+  bool closed_ = false;
+  bool draining_ = false;
+  bool first_batch_ = true;
+  std::unique_ptr<net::steady_timer> timeout_timer_;
+  std::function<void(Status)> started_;
+  std::function<void(const ExecutionOutcome&)> finished_;
+  ExecutionOutcome outcome_;
+};
+
+}  // namespace stepline::runtime

@@ -1,0 +1,281 @@
+// The interpreter end to end (without HTTP): definitions parsed by the ASL
+// parser, executions run by the engine on Asio, history read back from an
+// in-memory SQLite store. Waits and retries are scaled to zero.
+#include <utility>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+
+#include "common/ids.h"
+#include "engine/asl/parser.h"
+#include "engine/runtime/engine_impl.h"
+#include "storage/store.h"
+
+namespace net = boost::asio;
+using namespace stepline;
+
+namespace {
+
+class Harness {
+ public:
+  explicit Harness(double scale = 0.0) {
+    store_ = std::move(storage::OpenSqliteStore({":memory:"})).value();
+    runtime::EngineOptions options;
+    options.wait_time_scale = scale;
+    engine_ = runtime::MakeEngine(io_, *store_, *SystemClock::Instance(), options);
+  }
+  ~Harness() { store_->Close(); }
+
+  // Starts an execution and returns its ARN without waiting for it.
+  std::string StartOnly(const std::string& definition, const std::string& input,
+                        std::function<void(const runtime::ExecutionOutcome&)> finished) {
+    auto machine = asl::ParseDefinition(definition);
+    REQUIRE(machine.ok());
+    storage::ExecutionRecord record;
+    record.name = NewUuid();
+    record.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:test";
+    record.arn = "arn:aws:states:us-east-1:123456789012:execution:test:" + record.name;
+    record.input = input;
+    record.role_arn = "arn:aws:iam::123456789012:role/r";
+    record.start_date = SystemClock::Instance()->NowMillis();
+    std::string arn = record.arn;
+    engine_->Start(
+        std::move(record), *machine, [](Status st) { REQUIRE(st.ok()); }, std::move(finished));
+    return arn;
+  }
+
+  runtime::ExecutionOutcome Run(const std::string& definition, const std::string& input = "{}") {
+    std::optional<runtime::ExecutionOutcome> outcome;
+    last_arn_ = StartOnly(definition, input, [&](const auto& o) { outcome = o; });
+    auto guard = net::make_work_guard(io_);
+    while (!outcome) io_.run_one();
+    return *outcome;
+  }
+
+  void RunUntil(const std::function<bool()>& done) {
+    auto guard = net::make_work_guard(io_);
+    while (!done()) io_.run_one();
+  }
+
+  std::vector<storage::HistoryEvent> History() { return store_->LoadEvents(last_arn_).value(); }
+
+  // "id:prev:type" lines, the shape the recorded AWS histories pin down.
+  std::vector<std::string> Shape() {
+    std::vector<std::string> out;
+    for (const auto& e : History()) {
+      out.push_back(std::to_string(e.id) + ":" + std::to_string(e.previous_event_id) + ":" +
+                    e.type);
+    }
+    return out;
+  }
+
+  runtime::ExecutionEngine& engine() { return *engine_; }
+  storage::Store& store() { return *store_; }
+  std::string last_arn_;
+
+ private:
+  net::io_context io_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<runtime::ExecutionEngine> engine_;
+};
+
+Json Out(const runtime::ExecutionOutcome& o) { return Json::parse(o.output.value()); }
+
+}  // namespace
+
+TEST_CASE("a Pass chain succeeds with AWS's event sequence") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"A","States":{
+      "A":{"Type":"Pass","Result":{"x":1},"ResultPath":"$.a","Next":"B"},
+      "B":{"Type":"Pass","OutputPath":"$.a","End":true}}})",
+                 R"({"in":true})");
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"({"x":1})"));
+  CHECK(h.Shape() == std::vector<std::string>{"1:0:ExecutionStarted", "2:0:PassStateEntered",
+                                              "3:2:PassStateExited", "4:3:PassStateEntered",
+                                              "5:4:PassStateExited", "6:5:ExecutionSucceeded"});
+  auto events = h.History();
+  CHECK(events[1].details["name"] == "A");
+  CHECK(Json::parse(events[1].details["input"].get<std::string>()) ==
+        Json::parse(R"({"in":true})"));
+  CHECK(Json::parse(events[2].details["output"].get<std::string>())["a"]["x"] == 1);
+}
+
+TEST_CASE("a Fail state fails the execution with its error and cause") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E","Cause":"C"}}})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "E");
+  CHECK(o.cause == "C");
+  CHECK(h.Shape() == std::vector<std::string>{"1:0:ExecutionStarted", "2:0:FailStateEntered",
+                                              "3:2:ExecutionFailed"});
+}
+
+TEST_CASE("Choice follows the first matching rule, else Default") {
+  Harness h;
+  std::string def = R"({"StartAt":"C","States":{
+      "C":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericGreaterThan":5,"Next":"Big"}],
+           "Default":"Small"},
+      "Big":{"Type":"Pass","Result":"big","End":true},
+      "Small":{"Type":"Pass","Result":"small","End":true}}})";
+  CHECK(Out(h.Run(def, R"({"n":9})")) == "big");
+  CHECK(Out(h.Run(def, R"({"n":1})")) == "small");
+  CHECK(h.Shape()[2] == "3:2:ChoiceStateExited");
+}
+
+TEST_CASE("a Choice with no match and no Default fails with States.NoChoiceMatched") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"C","States":{
+      "C":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericEquals":1,"Next":"X"}]},
+      "X":{"Type":"Succeed"}}})",
+                 R"({"n":2})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.NoChoiceMatched");
+}
+
+TEST_CASE("a Wait completes (time scaled to zero) and records its events") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}})",
+                 R"({"k":1})");
+  CHECK(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"({"k":1})"));
+  CHECK(h.Shape() == std::vector<std::string>{"1:0:ExecutionStarted", "2:0:WaitStateEntered",
+                                              "3:2:WaitStateExited", "4:3:ExecutionSucceeded"});
+}
+
+TEST_CASE("a sequential Map matches AWS's iteration events and previousEventIds") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,
+      "ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"P",
+      "States":{"P":{"Type":"Pass","End":true}}},"End":true}}})",
+                 "[1,2]");
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse("[1,2]"));
+  CHECK(h.Shape() == std::vector<std::string>{
+                         "1:0:ExecutionStarted", "2:0:MapStateEntered", "3:2:MapStateStarted",
+                         "4:3:MapIterationStarted", "5:4:PassStateEntered", "6:5:PassStateExited",
+                         "7:6:MapIterationSucceeded", "8:6:MapIterationStarted",
+                         "9:8:PassStateEntered", "10:9:PassStateExited",
+                         "11:10:MapIterationSucceeded", "12:11:MapStateSucceeded",
+                         "13:11:MapStateExited", "14:13:ExecutionSucceeded"});
+}
+
+TEST_CASE("Map ItemSelector sees $$.Map.Item") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
+      "ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","k.$":"$.k"},
+      "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})",
+                 R"({"xs":["a","b"],"k":7})");
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"([{"i":0,"v":"a","k":7},{"i":1,"v":"b","k":7}])"));
+}
+
+TEST_CASE("Parallel returns branch outputs in branch order") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"A","States":{"A":{"Type":"Pass","Result":1,"End":true}}},
+      {"StartAt":"B","States":{"B":{"Type":"Wait","Seconds":1,"Next":"B2"},
+                               "B2":{"Type":"Pass","Result":2,"End":true}}}]}}})");
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse("[1,2]"));
+}
+
+TEST_CASE("Retry on Parallel re-runs the branches, then the error fails the execution") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[
+      {"StartAt":"F","States":{"F":{"Type":"Fail","Error":"FailureType","Cause":"why"}}}],
+      "Retry":[{"ErrorEquals":["FailureType"],"MaxAttempts":2}],"Next":"X"},
+      "X":{"Type":"Pass","End":true}}})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "FailureType");
+  CHECK(o.cause == "why");
+  CHECK(h.Shape() == std::vector<std::string>{"1:0:ExecutionStarted", "2:0:ParallelStateEntered",
+                                              "3:2:ParallelStateStarted", "4:3:FailStateEntered",
+                                              "5:4:ParallelStateStarted", "6:5:FailStateEntered",
+                                              "7:6:ParallelStateStarted", "8:7:FailStateEntered",
+                                              "9:8:ParallelStateFailed", "10:9:ExecutionFailed"});
+}
+
+TEST_CASE("Retry on Map emits MapIterationFailed and restarts the Map") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,
+      "ItemProcessor":{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E","Cause":"C"}}},
+      "Retry":[{"ErrorEquals":["E"],"MaxAttempts":1}],"End":true}}})",
+                 "[1]");
+  CHECK(o.status == "FAILED");
+  CHECK(h.Shape() == std::vector<std::string>{"1:0:ExecutionStarted", "2:0:MapStateEntered",
+                                              "3:2:MapStateStarted", "4:3:MapIterationStarted",
+                                              "5:4:FailStateEntered", "6:5:MapIterationFailed",
+                                              "7:5:MapStateStarted", "8:7:MapIterationStarted",
+                                              "9:8:FailStateEntered", "10:9:MapIterationFailed",
+                                              "11:9:MapStateFailed", "12:11:ExecutionFailed"});
+}
+
+TEST_CASE("Catch routes the error output to the catcher's Next") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[
+      {"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Oops","Cause":"bad"}}}],
+      "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"H"}],"End":true},
+      "H":{"Type":"Pass","End":true}}})",
+                 R"({"keep":1})");
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"({"keep":1,"err":{"Error":"Oops","Cause":"bad"}})"));
+}
+
+TEST_CASE("a missing InputPath is a States.Runtime error naming the state") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"pass","States":{"pass":{"Type":"Pass",
+      "InputPath":"$.NoSuchInputPath","End":true}}})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.Runtime");
+  CHECK(o.cause ==
+        "An error occurred while executing the state 'pass' (entered at the event id #2). Invalid "
+        "path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']");
+}
+
+TEST_CASE("variables assigned in one state are read by later states") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"A","States":{
+      "A":{"Type":"Pass","Assign":{"x":42,"y.$":"$.in"},"Next":"B"},
+      "B":{"Type":"Pass","Parameters":{"x.$":"$x","y.$":"$y"},"End":true}}})",
+                 R"({"in":"v"})");
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"({"x":42,"y":"v"})"));
+  auto events = h.History();
+  CHECK(events[2].details["assignedVariables"]["x"] == "42");
+  CHECK(events[2].details["assignedVariables"]["y"] == "\"v\"");
+}
+
+TEST_CASE("StopExecution aborts a waiting execution") {
+  Harness h(1.0);  // real time: the Wait must still be pending when we stop
+  std::optional<runtime::ExecutionOutcome> outcome;
+  std::string arn =
+      h.StartOnly(R"({"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}})",
+                  "{}", [&](const auto& o) { outcome = o; });
+  h.last_arn_ = arn;
+  // Wait until the WaitStateEntered event is durable, then stop.
+  h.RunUntil([&] { return h.store().LoadEvents(arn).value().size() >= 2; });
+  std::optional<Result<EpochMillis>> stopped;
+  h.engine().Stop(arn, std::string("Err"), std::string("Cause"),
+                  [&](Result<EpochMillis> r) { stopped = std::move(r); });
+  h.RunUntil([&] { return stopped.has_value() && outcome.has_value(); });
+  CHECK(stopped->ok());
+  CHECK(outcome->status == "ABORTED");
+  auto shape = h.Shape();
+  REQUIRE(shape.size() == 4);
+  CHECK(shape[2] == "3:2:WaitStateAborted");
+  CHECK(shape[3] == "4:3:ExecutionAborted");
+  auto rec = h.store().GetExecution(arn).value();
+  CHECK(rec->status == "ABORTED");
+  CHECK(rec->error == "Err");
+}
+
+TEST_CASE("the whole-execution TimeoutSeconds ends it as TIMED_OUT") {
+  Harness h(0.001);
+  auto o = h.Run(R"({"TimeoutSeconds":1,"StartAt":"W","States":{
+      "W":{"Type":"Wait","Seconds":100000,"End":true}}})");
+  CHECK(o.status == "TIMED_OUT");
+  CHECK(o.error == "States.Timeout");
+  CHECK(h.Shape().back().find("ExecutionTimedOut") != std::string::npos);
+}
