@@ -1,0 +1,77 @@
+// Task dispatch: how the interpreter hands a Task state's work to the outside
+// world — mocked responses, local handlers, or AWS-compatible endpoints.
+//
+// A Task's Resource is parsed once (ParseResource, at CreateStateMachine)
+// into a ResourceSpec that says which integration and pattern it uses and how
+// its history events are named. At run time the engine calls
+// TaskDispatcher::Dispatch with the effective parameters and gets exactly one
+// TaskOutcome back, possibly on another thread.
+//
+// Thread-safety: ParseResource is pure; Dispatch may be called concurrently
+// from any thread, and `done` may run on any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/json.h"
+#include "common/status.h"
+#include "engine/states_error.h"
+
+namespace stepline::integrations {
+
+enum class Pattern { kRequestResponse, kSync, kSync2, kWaitForTaskToken };
+
+struct ResourceSpec {
+  std::string arn;  // the Resource as written
+  // Legacy Lambda function ARN ("arn:aws:lambda:...:function:f"): LambdaFunction* events.
+  bool legacy_lambda = false;
+  // Activity ARN ("arn:aws:states:...:activity:a"): Activity* events.
+  bool activity = false;
+  // Service integrations ("arn:aws:states:::lambda:invoke"): resourceType "lambda",
+  // resource "invoke"; "aws-sdk:s3:listBuckets" -> "aws-sdk:s3", "listBuckets".
+  std::string resource_type;
+  std::string resource;
+  Pattern pattern = Pattern::kRequestResponse;
+};
+
+// Parses a Task Resource. kInvalidDefinition (message without location) for
+// resources AWS rejects at creation.
+Result<ResourceSpec> ParseResource(const std::string& resource);
+
+struct TaskRequest {
+  ResourceSpec spec;
+  Json parameters;  // effective input: after InputPath/Parameters, or JSONata Arguments
+  std::string execution_arn;
+  std::string state_machine_arn;
+  std::string state_name;
+  std::string region;
+  std::string account;
+  std::optional<std::string> task_token;  // .waitForTaskToken and activities
+  std::optional<int64_t> timeout_seconds;
+  std::optional<int64_t> heartbeat_seconds;
+  Json credentials;        // {"RoleArn": ...} when the state sets Credentials
+  std::string test_case;   // mock test case ("<arn>#<TestCase>" starts), empty otherwise
+  int64_t invocation = 0;  // 0-based attempt number of this state entry (mocked responses)
+};
+
+struct TaskOutcome {
+  bool ok = false;
+  Json result;        // when ok: the task's result (before ResultSelector)
+  StatesError error;  // when !ok: e.g. Lambda.Unknown, States.TaskFailed, States.Timeout
+  // For .waitForTaskToken: the request was accepted and the task now waits for
+  // SendTaskSuccess/Failure (TaskSubmitted); result/error come later.
+  bool submitted = false;
+  Json submitted_output;  // the service response recorded in TaskSubmitted
+};
+
+class TaskDispatcher {
+ public:
+  virtual ~TaskDispatcher() = default;
+  virtual void Dispatch(TaskRequest request, std::function<void(TaskOutcome)> done) = 0;
+};
+
+}  // namespace stepline::integrations
