@@ -1,0 +1,130 @@
+#include "storage/group_writer.h"
+
+#include <pthread.h>
+
+#include <chrono>
+#include <utility>
+
+namespace stepline::storage {
+namespace {
+
+Status RunCached(Connection& db, const char* sql) {
+  ASSIGN_OR_RETURN(Stmt stmt, db.Prepare(sql));
+  if (stmt.Step() == SQLITE_DONE) return Status::Ok();
+  return db.Error(sql);
+}
+
+void RunCallback(const Store::Callback& done, Status status) {
+  if (!done) return;
+  try {
+    done(std::move(status));
+  } catch (...) {
+    // A throwing callback must not take the writer down with it.
+  }
+}
+
+}  // namespace
+
+GroupWriter::GroupWriter(Connection* db, std::mutex* db_mutex, size_t max_batches, int max_delay_us)
+    : db_(db),
+      db_mutex_(db_mutex),
+      max_batches_(max_batches == 0 ? 1 : max_batches),
+      max_delay_us_(max_delay_us) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+GroupWriter::~GroupWriter() { Close(); }
+
+bool GroupWriter::Submit(PendingCommit&& commit) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closing_) return false;
+    queue_.push_back(std::move(commit));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void GroupWriter::Close() {
+  std::lock_guard<std::mutex> close_lock(close_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable() && !OnWriterThread()) thread_.join();
+}
+
+void GroupWriter::Run() {
+  pthread_setname_np(pthread_self(), "stepline-store");
+  std::vector<PendingCommit> group;
+  while (TakeGroup(&group)) {
+    std::vector<Status> statuses = CommitGroup(group);
+    for (size_t i = 0; i < group.size(); ++i) RunCallback(group[i].done, std::move(statuses[i]));
+    group.clear();
+  }
+}
+
+bool GroupWriter::TakeGroup(std::vector<PendingCommit>* group) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+  if (queue_.empty()) return false;  // closing, and drained
+  if (max_delay_us_ > 0 && queue_.size() < max_batches_ && !closing_) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(max_delay_us_);
+    cv_.wait_until(lock, deadline, [this] { return closing_ || queue_.size() >= max_batches_; });
+  }
+  while (!queue_.empty() && group->size() < max_batches_) {
+    group->push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return true;
+}
+
+std::vector<Status> GroupWriter::CommitGroup(std::vector<PendingCommit>& group) {
+  std::unique_lock<std::mutex> lock;
+  if (db_mutex_ != nullptr) lock = std::unique_lock<std::mutex>(*db_mutex_);
+  Status begin = RunCached(*db_, "BEGIN IMMEDIATE");
+  if (!begin.ok()) return std::vector<Status>(group.size(), begin);
+  std::vector<Status> statuses = ApplyGroup(group);
+  if (!db_->InTransaction()) return statuses;  // already failed and rolled back as a whole
+  Status commit = RunCached(*db_, "COMMIT");
+  if (commit.ok()) return statuses;
+  (void)RunCached(*db_, "ROLLBACK");
+  for (Status& st : statuses) {
+    if (st.ok()) st = Status(ErrorCode::kStorage, "commit failed: " + commit.message());
+  }
+  return statuses;
+}
+
+std::vector<Status> GroupWriter::ApplyGroup(std::vector<PendingCommit>& group) {
+  std::vector<Status> statuses;
+  statuses.reserve(group.size());
+  for (const PendingCommit& commit : group) {
+    Status st = ApplyOne(commit);
+    if (!db_->InTransaction()) {
+      // SQLite abandoned the whole transaction (e.g. disk full): nothing in
+      // this group is committed, so every batch reports the failure.
+      Status lost(ErrorCode::kStorage, "transaction rolled back: " +
+                                           (st.ok() ? std::string("unknown error") : st.message()));
+      return std::vector<Status>(group.size(), lost);
+    }
+    statuses.push_back(std::move(st));
+  }
+  return statuses;
+}
+
+Status GroupWriter::ApplyOne(const PendingCommit& commit) {
+  RETURN_IF_ERROR(RunCached(*db_, "SAVEPOINT batch"));
+  Status st = ApplyBatch(*db_, commit.batch);
+  if (!st.ok() && db_->InTransaction()) {
+    Status undo = RunCached(*db_, "ROLLBACK TO batch");
+    if (!undo.ok()) return undo;
+  }
+  if (db_->InTransaction()) {
+    Status release = RunCached(*db_, "RELEASE batch");
+    if (st.ok() && !release.ok()) return release;
+  }
+  return st;
+}
+
+}  // namespace stepline::storage

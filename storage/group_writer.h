@@ -1,0 +1,67 @@
+// GroupWriter: the store's single writer. One thread owns the write
+// connection and drains a queue of encoded batches, applying up to
+// `max_batches` of them in ONE transaction (BEGIN IMMEDIATE ... COMMIT) with a
+// SAVEPOINT per batch, so a batch that fails (constraint, bad event id) is
+// rolled back alone. After COMMIT it runs each batch's callback, in
+// submission order, on the writer thread.
+//
+// Thread-safety: Submit and Close may be called from any thread. Callbacks run
+// on the writer thread and must not block on another commit (CommitAndWait
+// from a callback would deadlock; the store refuses it).
+// Invariants: every submitted batch gets exactly one callback; a callback
+// reporting OK means the batch is committed; if the transaction itself fails
+// (I/O error, disk full) every batch in it is reported with that error.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "storage/batch_apply.h"
+
+namespace stepline::storage {
+
+struct PendingCommit {
+  EncodedBatch batch;
+  Store::Callback done;
+};
+
+class GroupWriter {
+ public:
+  // `db` must outlive the writer. When `db_mutex` is not null it is held
+  // around each transaction (the in-memory store shares one connection).
+  GroupWriter(Connection* db, std::mutex* db_mutex, size_t max_batches, int max_delay_us);
+  ~GroupWriter();
+  GroupWriter(const GroupWriter&) = delete;
+  GroupWriter& operator=(const GroupWriter&) = delete;
+
+  // Queues `commit`; false (callback not run) once Close has begun.
+  bool Submit(PendingCommit&& commit);
+  // Drains the queue, then stops and joins the writer thread. Idempotent.
+  void Close();
+  bool OnWriterThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+
+ private:
+  void Run();
+  // Waits for work; false when closing and nothing is left.
+  bool TakeGroup(std::vector<PendingCommit>* group);
+  std::vector<Status> CommitGroup(std::vector<PendingCommit>& group);
+  std::vector<Status> ApplyGroup(std::vector<PendingCommit>& group);
+  Status ApplyOne(const PendingCommit& commit);
+
+  Connection* db_;
+  std::mutex* db_mutex_;
+  const size_t max_batches_;
+  const int max_delay_us_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<PendingCommit> queue_;
+  bool closing_ = false;
+  std::mutex close_mu_;  // serializes Close callers around join
+  std::thread thread_;
+};
+
+}  // namespace stepline::storage
