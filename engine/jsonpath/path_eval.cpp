@@ -267,4 +267,10 @@ const Json* SelectOne(const PathAst& ast, const EvalRoots& roots, std::string* m
   return node;
 }
 
+std::string PathNotFoundCause(std::string_view path_text, std::string_view field,
+                              const Json& input) {
+  return "The JSONPath '" + std::string(path_text) + "' specified for the field '" +
+         std::string(field) + "' could not be found in the input '" + DumpJson(input) + "'";
+}
+
 }  // namespace stepline::jsonpath

@@ -36,4 +36,10 @@ std::vector<const Json*> SelectAll(const PathAst& ast, const EvalRoots& roots);
 // path $['a']", ...).
 const Json* SelectOne(const PathAst& ast, const EvalRoots& roots, std::string* miss);
 
+// AWS's cause when a "key.$" path (or an intrinsic's path argument) selects
+// nothing: "The JSONPath '$.x' specified for the field 'key.$' could not be
+// found in the input '{...}'".
+std::string PathNotFoundCause(std::string_view path_text, std::string_view field,
+                              const Json& input);
+
 }  // namespace stepline::jsonpath
