@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <unordered_map>
 
+#include "engine/asl/parser.h"
 #include "engine/runtime/execution.h"
 
 namespace stepline::runtime {
@@ -21,12 +22,7 @@ class Engine final : public ExecutionEngine {
   void Start(storage::ExecutionRecord record, std::shared_ptr<const asl::StateMachine> machine,
              std::function<void(Status)> started,
              std::function<void(const ExecutionOutcome&)> finished) override {
-    ExecutionServices services{&io_, &store_, &clock_, options_, nullptr};
-    services.on_closed = [this](const std::string& arn) {
-      net::post(registry_, [this, arn] { running_.erase(arn); });
-    };
-    auto execution =
-        std::make_shared<Execution>(std::move(services), std::move(record), std::move(machine));
+    auto execution = std::make_shared<Execution>(Services(), std::move(record), std::move(machine));
     net::post(registry_, [this, execution, started = std::move(started),
                           finished = std::move(finished)]() mutable {
       if (running_.count(execution->arn())) {
@@ -63,11 +59,12 @@ class Engine final : public ExecutionEngine {
   Status Recover() override {
     auto running = store_.ListRunningExecutions();
     if (!running.ok()) return running.status();
+    size_t resumed = 0;
+    for (storage::ExecutionRecord& record : *running) {
+      if (ResumeOne(std::move(record))) ++resumed;
+    }
     if (!running->empty()) {
-      spdlog::warn(
-          "{} execution(s) were RUNNING when the server stopped; they stay RUNNING until "
-          "stopped (resuming them is not implemented yet)",
-          running->size());
+      spdlog::info("resumed {} of {} running execution(s)", resumed, running->size());
     }
     return Status::Ok();
   }
@@ -75,6 +72,38 @@ class Engine final : public ExecutionEngine {
   void Shutdown() override {}
 
  private:
+  // Rebuilds one execution from its stored history and lets it continue.
+  bool ResumeOne(storage::ExecutionRecord record) {
+    auto revision = store_.GetRevision(record.state_machine_arn, record.revision_id);
+    if (!revision.ok() || !*revision) {
+      spdlog::error("{}: cannot resume: revision {} of its state machine is missing", record.arn,
+                    record.revision_id);
+      return false;
+    }
+    auto machine =
+        asl::ParseDefinition((*revision)->definition, asl::ParseOptions{record.type == "EXPRESS"});
+    auto events = store_.LoadEvents(record.arn);
+    if (!machine.ok() || !events.ok() || events->empty()) {
+      spdlog::error("{}: cannot resume: {}", record.arn,
+                    !machine.ok() ? machine.status().ToString() : "no history");
+      return false;
+    }
+    auto execution = std::make_shared<Execution>(Services(), std::move(record), *machine);
+    running_[execution->arn()] = execution;
+    net::post(execution->strand(), [execution, events = std::move(events).value()]() mutable {
+      execution->Resume(std::move(events), nullptr);
+    });
+    return true;
+  }
+
+  ExecutionServices Services() {
+    ExecutionServices services{&io_, &store_, &clock_, options_, nullptr};
+    services.on_closed = [this](const std::string& arn) {
+      net::post(registry_, [this, arn] { running_.erase(arn); });
+    };
+    return services;
+  }
+
   // A RUNNING execution the engine does not run (left over from a previous
   // process): abort it directly in the store, continuing its history.
   void StopOrphan(const std::string& arn, std::optional<std::string> error,

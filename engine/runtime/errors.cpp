@@ -84,18 +84,19 @@ bool Execution::TryRetry(Frame& frame, const StatesError& error) {
     ++frame.retry_counts[i];
     ++frame.retry_total;
     frame.block = Frame::Block::kRetry;
-    StartTimer(frame, Now() + static_cast<EpochMillis>(delay * 1000.0), [this](Frame& f) {
-      switch (f.state->type) {
-        case asl::StateType::kTask:
-          return RunTask(f);
-        case asl::StateType::kParallel:
-          return RunParallel(f);
-        case asl::StateType::kMap:
-          return RunMap(f);
-        default:
-          return;
-      }
-    });
+    StartTimer(frame, last_event_time_ + static_cast<EpochMillis>(delay * 1000.0),
+               [this](Frame& f) {
+                 switch (f.state->type) {
+                   case asl::StateType::kTask:
+                     return RunTask(f);
+                   case asl::StateType::kParallel:
+                     return RunParallel(f);
+                   case asl::StateType::kMap:
+                     return RunMap(f);
+                   default:
+                     return;
+                 }
+               });
     return true;
   }
   return false;

@@ -1,5 +1,6 @@
 #include "engine/runtime/execution.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
 #include "common/timefmt.h"
@@ -27,7 +28,10 @@ Execution::Execution(ExecutionServices services, storage::ExecutionRecord record
   context_base_["StateMachine"] = {{"Id", record_.state_machine_arn}, {"Name", sm_name}};
 }
 
-EpochMillis Execution::Now() const { return services_.clock->NowMillis(); }
+EpochMillis Execution::Now() const {
+  if (replaying_ && replay_pos_ < replay_.size()) return replay_[replay_pos_].timestamp;
+  return services_.clock->NowMillis();
+}
 
 // ---------------------------------------------------------------- lifecycle
 
@@ -54,6 +58,22 @@ void Execution::Begin(std::function<void(Status)> started,
   Flush();
 }
 
+void Execution::Resume(std::vector<storage::HistoryEvent> events,
+                       std::function<void(const ExecutionOutcome&)> finished) {
+  finished_ = std::move(finished);
+  first_batch_ = false;
+  replay_ = std::move(events);
+  replay_pos_ = 0;
+  replaying_ = true;
+  Frame& root = NewFrame(-1, 0, &machine_->root);
+  Emit(root, "ExecutionStarted", nullptr, /*advance=*/false);
+  root.pending = root.program->Find(root.program->start_at);
+  root.raw_input = input_;
+  ArmExecutionTimeout();
+  Schedule(0);
+  Drain();
+}
+
 void Execution::Stop(std::optional<std::string> error, std::optional<std::string> cause,
                      std::function<void(Result<EpochMillis>)> done) {
   if (closed_) {
@@ -73,11 +93,30 @@ void Execution::Stop(std::optional<std::string> error, std::optional<std::string
 // ---------------------------------------------------------------- events
 
 int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, bool advance,
-                        Json engine) {
+                        Json engine, const storage::HistoryEvent** replayed) {
+  if (replaying_ && replay_pos_ < replay_.size()) {
+    const storage::HistoryEvent& stored = replay_[replay_pos_++];
+    if (stored.type != type || stored.id != last_event_id_ + 1) {
+      spdlog::error(
+          "{}: replay diverged at event {} (stored {}, computed {}); the execution is "
+          "left RUNNING",
+          arn(), stored.id, stored.type, type);
+      replaying_ = false;
+      closed_ = true;
+      return last_event_id_;
+    }
+    last_event_id_ = stored.id;
+    last_event_time_ = stored.timestamp;
+    if (advance) frame.cursor = stored.id;
+    if (replayed) *replayed = &stored;
+    return stored.id;
+  }
+  if (replaying_) FinishReplay();
   storage::HistoryEvent event;
   event.id = ++last_event_id_;
   event.previous_event_id = frame.cursor;
   event.timestamp = Now();
+  last_event_time_ = event.timestamp;
   event.type = type;
   event.details = std::move(details);
   if (engine.is_null()) engine = Json::object();
@@ -140,10 +179,41 @@ void Execution::Schedule(int frame_id) { ready_.push_back(frame_id); }
 void Execution::Drain() {
   if (draining_) return;
   draining_ = true;
-  for (size_t i = 0; i < ready_.size() && !closed_; ++i) Step(*frames_[ready_[i]]);
-  ready_.clear();
+  while (true) {
+    for (size_t i = 0; i < ready_.size() && !closed_; ++i) Step(*frames_[ready_[i]]);
+    ready_.clear();
+    if (!replaying_ || closed_) break;
+    if (!ReplayNextStimulus()) {
+      FinishReplay();
+      break;
+    }
+  }
   draining_ = false;
   Flush();
+}
+
+bool Execution::ReplayNextStimulus() {
+  if (replay_pos_ >= replay_.size()) return false;
+  const storage::HistoryEvent& next = replay_[replay_pos_];
+  int id = next.engine.is_object() ? next.engine.value("f", -1) : -1;
+  if (id < 0 || id >= static_cast<int>(frames_.size()) || !frames_[id]->on_wake) {
+    spdlog::error("{}: replay cannot place stored event {} ({}); the execution is left RUNNING",
+                  arn(), next.id, next.type);
+    replaying_ = false;
+    closed_ = true;
+    return false;
+  }
+  Wake(*frames_[id]);
+  return true;
+}
+
+void Execution::FinishReplay() {
+  replaying_ = false;
+  replay_.clear();
+  replay_.shrink_to_fit();
+  for (auto& f : frames_) {
+    if (f->status == Frame::Status::kRunning && f->on_wake) ArmTimer(*f);
+  }
 }
 
 void Execution::Step(Frame& frame) {
@@ -204,7 +274,9 @@ void Execution::ExitState(Frame& frame, const std::string& type, Json output,
   }
   Json engine = Json::object();
   if (!next.empty()) engine["next"] = next;
-  Emit(frame, type, std::move(details), true, std::move(engine));
+  const storage::HistoryEvent* stored = nullptr;
+  Emit(frame, type, std::move(details), true, std::move(engine), &stored);
+  if (stored) ReplayedOutput(*stored, frame, output);
   if (next.empty()) {
     frame.output = std::move(output);
     frame.status = Frame::Status::kSucceeded;
@@ -213,6 +285,25 @@ void Execution::ExitState(Frame& frame, const std::string& type, Json output,
   }
   frame.pending = frame.program->Find(next);
   frame.raw_input = std::move(output);
+}
+
+// During replay the recorded output (and assigned variables) win over the
+// recomputed ones, so non-deterministic values stay as they were.
+void Execution::ReplayedOutput(const storage::HistoryEvent& stored, Frame& frame, Json& output) {
+  if (!stored.details.is_object()) return;
+  auto out = stored.details.find("output");
+  if (out != stored.details.end() && out->is_string()) {
+    auto parsed = ParseJson(out->get<std::string>());
+    if (parsed.ok()) output = std::move(parsed).value();
+  }
+  auto vars = stored.details.find("assignedVariables");
+  if (vars != stored.details.end() && vars->is_object()) {
+    for (const auto& [name, text] : vars->items()) {
+      if (!text.is_string()) continue;
+      auto parsed = ParseJson(text.get<std::string>());
+      if (parsed.ok()) frame.variables[name] = std::move(parsed).value();
+    }
+  }
 }
 
 void Execution::FinishFrame(Frame& frame) {
@@ -273,32 +364,45 @@ void Execution::AbortFrames(int frame_id, bool emit) {
 // ---------------------------------------------------------------- timers
 
 void Execution::StartTimer(Frame& frame, EpochMillis wake_at, std::function<void(Frame&)> fire) {
+  frame.wake_at = wake_at;
+  frame.on_wake = std::move(fire);
+  if (!replaying_) ArmTimer(frame);
+}
+
+void Execution::ArmTimer(Frame& frame) {
   double scale = services_.options.wait_time_scale;
-  EpochMillis delay = std::max<EpochMillis>(0, wake_at - Now());
+  EpochMillis delay = std::max<EpochMillis>(0, frame.wake_at - services_.clock->NowMillis());
   auto scaled = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(delay) * scale));
   frame.timer = std::make_unique<net::steady_timer>(strand_, scaled);
   int id = frame.id;
   auto self = shared_from_this();
-  frame.timer->async_wait([self, id, fire = std::move(fire)](const boost::system::error_code& ec) {
+  frame.timer->async_wait([self, id](const boost::system::error_code& ec) {
     if (ec || self->closed_) return;
-    Frame& f = *self->frames_[id];
-    if (f.status != Frame::Status::kRunning) return;
-    f.block = Frame::Block::kNone;
-    try {
-      fire(f);
-    } catch (const StatesException& e) {
-      self->HandleStateError(f, e.error());
-    }
-    self->Schedule(id);
+    self->Wake(*self->frames_[id]);
     self->Drain();
   });
+}
+
+void Execution::Wake(Frame& frame) {
+  if (frame.status != Frame::Status::kRunning || !frame.on_wake) return;
+  auto fire = std::move(frame.on_wake);
+  frame.on_wake = nullptr;
+  frame.block = Frame::Block::kNone;
+  try {
+    fire(frame);
+  } catch (const StatesException& e) {
+    HandleStateError(frame, e.error());
+  }
+  Schedule(frame.id);
 }
 
 void Execution::ArmExecutionTimeout() {
   if (!machine_->timeout_seconds) return;
   double scale = services_.options.wait_time_scale;
-  auto delay = std::chrono::milliseconds(
-      static_cast<int64_t>(static_cast<double>(*machine_->timeout_seconds) * 1000.0 * scale));
+  EpochMillis deadline = record_.start_date + *machine_->timeout_seconds * 1000;
+  EpochMillis remaining = std::max<EpochMillis>(0, deadline - services_.clock->NowMillis());
+  auto delay =
+      std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(remaining) * scale));
   timeout_timer_ = std::make_unique<net::steady_timer>(strand_, delay);
   auto self = shared_from_this();
   timeout_timer_->async_wait([self](const boost::system::error_code& ec) {

@@ -10,8 +10,15 @@
 // transition and are committed to the Store as one WriteBatch (Flush), in
 // order; the Store group-commits batches of many executions.
 //
-// Each event carries internal "engine" data (frame id, next state, wake-up
-// time) so that a later recovery can rebuild frames from history alone.
+// Recovery (Resume) is deterministic replay: the interpreter runs again from
+// ExecutionStarted with the stored history as its oracle. Each Emit consumes
+// the stored event with the same id (and checks its type) instead of
+// appending; Now() returns the stored timestamps; state outputs are taken
+// from the stored events, so non-deterministic values (UUIDs, random
+// numbers) come back exactly as recorded. When every frame is blocked, the
+// next stored event's frame ("engine.f") says which stimulus came next, and
+// that frame's wake-up runs at once. When the history is exhausted the
+// execution continues live, timers re-armed with their remaining time.
 //
 // Thread-safety: every member function must run on strand(), except the
 // constructor. Invariant: event ids are 1..last_event_id_, contiguous.
@@ -75,6 +82,8 @@ struct Frame {
   // What the frame waits on.
   Block block = Block::kNone;
   std::unique_ptr<net::steady_timer> timer;
+  EpochMillis wake_at = 0;
+  std::function<void(Frame&)> on_wake;  // runs when the timer fires
 
   // Compound states: children and their results.
   std::vector<int> children;
@@ -107,6 +116,10 @@ class Execution : public std::enable_shared_from_this<Execution> {
   // Live start: commits the record with ExecutionStarted, then runs.
   void Begin(std::function<void(Status)> started,
              std::function<void(const ExecutionOutcome&)> finished);
+  // Recovery after a restart: replays `events` (the stored history of this
+  // RUNNING execution), then continues live.
+  void Resume(std::vector<storage::HistoryEvent> events,
+              std::function<void(const ExecutionOutcome&)> finished);
   // StopExecution.
   void Stop(std::optional<std::string> error, std::optional<std::string> cause,
             std::function<void(Result<EpochMillis>)> done);
@@ -115,8 +128,10 @@ class Execution : public std::enable_shared_from_this<Execution> {
   friend class FrameScope;
 
   // --- events and commits (execution.cpp) ---
+  // Appends an event (live) or consumes the stored one (replay); returns its
+  // id. `replayed`, when given, receives the stored event during replay.
   int64_t Emit(Frame& frame, const std::string& type, Json details, bool advance = true,
-               Json engine = nullptr);
+               Json engine = nullptr, const storage::HistoryEvent** replayed = nullptr);
   void Flush();
   EpochMillis Now() const;
 
@@ -129,12 +144,17 @@ class Execution : public std::enable_shared_from_this<Execution> {
   void ExitState(Frame& frame, const std::string& type, Json output, const std::string& next,
                  const Json& assigned);
   void FinishFrame(Frame& frame);
+  static void ReplayedOutput(const storage::HistoryEvent& stored, Frame& frame, Json& output);
   void FailFrame(Frame& frame, StatesError error);
   void CloseExecution(const std::string& status, const std::string& event_type, Json details,
                       std::optional<std::string> output, std::optional<std::string> error,
                       std::optional<std::string> cause);
   void AbortFrames(int frame_id, bool emit);
   void StartTimer(Frame& frame, EpochMillis wake_at, std::function<void(Frame&)> fire);
+  void ArmTimer(Frame& frame);
+  void Wake(Frame& frame);
+  bool ReplayNextStimulus();
+  void FinishReplay();
   void ArmExecutionTimeout();
 
   // --- errors, retry and catch (recovery.cpp... errors.cpp) ---
@@ -175,6 +195,7 @@ class Execution : public std::enable_shared_from_this<Execution> {
   std::vector<std::unique_ptr<Frame>> frames_;
   std::vector<int> ready_;
   int64_t last_event_id_ = 0;
+  EpochMillis last_event_time_ = 0;  // timestamp of the last emitted (or replayed) event
   storage::WriteBatch pending_;
   bool closed_ = false;
   bool draining_ = false;
@@ -183,6 +204,10 @@ class Execution : public std::enable_shared_from_this<Execution> {
   std::function<void(Status)> started_;
   std::function<void(const ExecutionOutcome&)> finished_;
   ExecutionOutcome outcome_;
+  // Replay state (Resume).
+  std::vector<storage::HistoryEvent> replay_;
+  size_t replay_pos_ = 0;
+  bool replaying_ = false;
 };
 
 }  // namespace stepline::runtime

@@ -164,7 +164,7 @@ void Execution::RunWait(Frame& frame) {
               : ApplyInputPathAndParameters(state.input_path, std::nullopt, frame.raw_input,
                                             ExprContext{&frame.raw_input, &context, &scope});
   ExprContext ctx{&effective, &context, &scope};
-  EpochMillis now = Now();
+  EpochMillis now = frame.entered_time;
   EpochMillis wake = now;
   using K = asl::WaitSpec::Kind;
   switch (spec.kind) {
