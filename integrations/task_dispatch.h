@@ -33,10 +33,21 @@ struct ResourceSpec {
   bool activity = false;
   // Service integrations ("arn:aws:states:::lambda:invoke"): resourceType "lambda",
   // resource "invoke"; "aws-sdk:s3:listBuckets" -> "aws-sdk:s3", "listBuckets".
+  // As AWS records them, `resource` keeps the pattern suffix
+  // ("sendMessage.waitForTaskToken", "startExecution.sync").
+  // Legacy Lambda and activities: resource_type "lambda"/"activity", resource = arn.
   std::string resource_type;
   std::string resource;
   Pattern pattern = Pattern::kRequestResponse;
+  // The API service and action without prefix or suffix: ("sqs", "sendMessage"),
+  // ("s3", "listBuckets") for aws-sdk:s3, ("lambda", "invoke") for legacy ARNs.
+  std::string service;
+  std::string action;
+  bool aws_sdk = false;  // resource_type starts with "aws-sdk:"
 };
+
+// ".sync", ".sync:2", ".waitForTaskToken" or "".
+const char* PatternSuffix(Pattern pattern);
 
 // Parses a Task Resource. kInvalidDefinition (message without location) for
 // resources AWS rejects at creation.

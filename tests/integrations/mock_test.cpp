@@ -1,0 +1,137 @@
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+#include <future>
+
+#include "integrations/mock_dispatcher.h"
+
+using namespace stepline;
+using namespace stepline::integrations;
+
+namespace {
+
+const char* kConfig = R"({
+  "StateMachines": {
+    "LambdaSQSIntegration": {
+      "TestCases": {
+        "HappyPath": {"LambdaState": "MockedLambdaSuccess", "SQSState": "MockedSQSSuccess"},
+        "RetryPath": {"LambdaState": "MockedLambdaRetry", "SQSState": "MockedSQSSuccess"},
+        "HybridPath": {"LambdaState": "MockedLambdaSuccess"}
+      }
+    }
+  },
+  "MockedResponses": {
+    "MockedLambdaSuccess": {"0": {"Return": {"StatusCode": 200, "Payload": {"body": "hi"}}}},
+    "MockedSQSSuccess": {"0": {"Return": {"MessageId": "m-1"}}},
+    "MockedLambdaRetry": {
+      "0": {"Throw": {"Error": "Lambda.ResourceNotReadyException", "Cause": "not ready"}},
+      "1-2": {"Throw": {"Error": "Lambda.TimeoutException", "Cause": "timed out"}},
+      "3": {"Return": {"StatusCode": 200, "Payload": {"body": "finally"}}}
+    }
+  }
+})";
+
+MockConfig Config() {
+  auto c = MockConfig::Parse(Json::parse(kConfig));
+  REQUIRE(c.ok());
+  return *c;
+}
+
+class Recorder : public TaskDispatcher {
+ public:
+  int calls = 0;
+  void Dispatch(TaskRequest, std::function<void(TaskOutcome)> done) override {
+    ++calls;
+    TaskOutcome o;
+    o.ok = true;
+    o.result = "real";
+    done(o);
+  }
+};
+
+TaskRequest Request(const std::string& test_case, const std::string& state, int64_t invocation) {
+  TaskRequest r;
+  r.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:LambdaSQSIntegration";
+  r.test_case = test_case;
+  r.state_name = state;
+  r.invocation = invocation;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a mocked Return answers the state of the test case") {
+  auto o = Config().Lookup("LambdaSQSIntegration", "HappyPath", "SQSState", 0);
+  REQUIRE(o);
+  CHECK(o->ok);
+  CHECK(o->result == Json::parse(R"({"MessageId": "m-1"})"));
+}
+
+TEST_CASE("invocation ranges pick the entry, and the last entry repeats") {
+  MockConfig c = Config();
+  auto at = [&](int64_t i) {
+    return *c.Lookup("LambdaSQSIntegration", "RetryPath", "LambdaState", i);
+  };
+  CHECK_FALSE(at(0).ok);
+  CHECK(at(0).error.error == "Lambda.ResourceNotReadyException");
+  CHECK(at(0).error.cause == std::optional<std::string>("not ready"));
+  CHECK(at(1).error.error == "Lambda.TimeoutException");
+  CHECK(at(2).error.error == "Lambda.TimeoutException");
+  CHECK(at(3).ok);
+  CHECK(at(3).result["Payload"]["body"] == "finally");
+  CHECK(at(7).ok);
+}
+
+TEST_CASE("states, test cases and machines not in the file are not mocked") {
+  MockConfig c = Config();
+  CHECK_FALSE(c.Lookup("LambdaSQSIntegration", "HybridPath", "SQSState", 0));
+  CHECK_FALSE(c.Lookup("LambdaSQSIntegration", "NoSuchCase", "LambdaState", 0));
+  CHECK_FALSE(c.Lookup("Other", "HappyPath", "LambdaState", 0));
+  CHECK(c.HasTestCase("LambdaSQSIntegration", "HybridPath"));
+}
+
+TEST_CASE("MockDispatcher answers mocked states and falls through for the rest") {
+  auto real = std::make_shared<Recorder>();
+  MockDispatcher d(std::make_shared<MockConfig>(Config()), real);
+  TaskOutcome got;
+  d.Dispatch(
+      Request("arn:aws:states:us-east-1:123456789012:stateMachine:LambdaSQSIntegration#HybridPath",
+              "LambdaState", 0),
+      [&](TaskOutcome o) { got = o; });
+  CHECK(got.ok);
+  CHECK(got.result["Payload"]["body"] == "hi");
+  CHECK(real->calls == 0);
+  d.Dispatch(Request("HybridPath", "SQSState", 0), [&](TaskOutcome o) { got = o; });
+  CHECK(got.result == "real");
+  CHECK(real->calls == 1);
+  d.Dispatch(Request("", "LambdaState", 0), [&](TaskOutcome o) { got = o; });
+  CHECK(real->calls == 2);
+}
+
+TEST_CASE("a mock configuration file is loaded from a path") {
+  std::string path = "/tmp/stepline_mock_test_" + std::to_string(::getpid()) + ".json";
+  std::ofstream(path) << kConfig;
+  auto c = MockConfig::LoadFile(path);
+  std::remove(path.c_str());
+  REQUIRE(c.ok());
+  CHECK(c->Lookup("LambdaSQSIntegration", "HappyPath", "LambdaState", 0));
+  CHECK_FALSE(MockConfig::LoadFile("/nonexistent/mock.json").ok());
+}
+
+TEST_CASE("malformed mock configurations are rejected with a reason") {
+  auto bad = [](const char* text) {
+    auto c = MockConfig::Parse(Json::parse(text));
+    REQUIRE_FALSE(c.ok());
+    return c.status().message();
+  };
+  CHECK(bad(R"({"MockedResponses": {"M": {"x": {"Return": 1}}}})").find("invocation key") !=
+        std::string::npos);
+  CHECK(bad(R"({"MockedResponses": {"M": {"0": {"Return": 1, "Throw": {"Error": "E"}}}}})")
+            .find("exactly one") != std::string::npos);
+  CHECK(bad(R"({"MockedResponses": {"M": {"0": {"Throw": {"Cause": "c"}}}}})").find("Error") !=
+        std::string::npos);
+  CHECK(bad(R"({"MockedResponses": {"M": {"0-2": {"Return": 1}, "1": {"Return": 2}}}})")
+            .find("overlapping") != std::string::npos);
+  CHECK(bad(R"({"StateMachines": {"S": {"TestCases": {"T": {"A": "Missing"}}}}})")
+            .find("names no mocked response") != std::string::npos);
+}
