@@ -76,6 +76,8 @@ class Expression {
   // (e.g. "phone" or "a.b"), which AWS rejects in state machines
   // (UNSUPPORTED_JSONATA_EXPRESSION).
   bool has_top_level_field_reference() const;
+  // The first such field name ("phone"), empty when there is none.
+  const std::string& top_level_field() const;
 
   const std::string& text() const;
 
@@ -105,9 +107,17 @@ class Template {
   // The expression's text when is_expression().
   const std::string& expression_text() const;
   std::vector<std::string> ReferencedVariables() const;
+  // The value the template was compiled from.
+  const Json& source() const;
 
  private:
   std::shared_ptr<const TemplateImpl> impl_;
 };
+
+// AWS's cause when a field's expression gave a value of the wrong type, e.g.
+// "The JSONata expression '$x' specified for the field 'Items' returned an
+// unexpected result type. Expected 'array', but was 'string' for value: \"s\"".
+std::string UnexpectedTypeCause(std::string_view expression_text, std::string_view field,
+                                std::string_view expected, const Json& value);
 
 }  // namespace stepline::jsonata

@@ -1,0 +1,164 @@
+// Value: the JSONata evaluator's internal value (undefined, null, boolean,
+// number, string, array/sequence, object, function), with shared immutable
+// heap nodes so that navigation never deep-copies the input.
+//
+// Thread-safety: a Value graph is built and used by one evaluation; nodes
+// reachable from a compiled Expression are never mutated.
+// Invariants: kind() decides which payload is meaningful; arrays carry the
+// sequence/flatten flags of the JSONata evaluation model.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/json.h"
+
+namespace stepline::jsonata {
+
+enum class Kind : uint8_t {
+  kUndefined,
+  kNull,
+  kBool,
+  kNumber,
+  kString,
+  kArray,
+  kObject,
+  kFunction
+};
+
+struct HeapNode {
+  virtual ~HeapNode() = default;
+};
+struct ArrayNode;
+struct ObjectNode;
+struct FunctionNode;
+struct Node;
+struct Frame;
+struct BuiltinDef;
+struct Signature;
+class Regex;
+
+class Value {
+ public:
+  Value() = default;
+  static Value Null() {
+    Value v;
+    v.kind_ = Kind::kNull;
+    return v;
+  }
+  static Value Bool(bool b) {
+    Value v;
+    v.kind_ = Kind::kBool;
+    v.b_ = b;
+    return v;
+  }
+  static Value Number(double n) {
+    Value v;
+    v.kind_ = Kind::kNumber;
+    v.n_ = n;
+    return v;
+  }
+  static Value String(std::string s);
+  static Value Array(std::shared_ptr<ArrayNode> a);
+  static Value Object(std::shared_ptr<ObjectNode> o);
+  static Value Function(std::shared_ptr<FunctionNode> f);
+
+  Kind kind() const { return kind_; }
+  bool undefined() const { return kind_ == Kind::kUndefined; }
+  bool is_null() const { return kind_ == Kind::kNull; }
+  bool is_bool() const { return kind_ == Kind::kBool; }
+  bool is_number() const { return kind_ == Kind::kNumber; }
+  bool is_string() const { return kind_ == Kind::kString; }
+  bool is_array() const { return kind_ == Kind::kArray; }
+  bool is_object() const { return kind_ == Kind::kObject; }
+  bool is_function() const { return kind_ == Kind::kFunction; }
+
+  bool boolean() const { return b_; }
+  double number() const { return n_; }
+  const std::string& str() const;
+  ArrayNode& arr() const;
+  ObjectNode& obj() const;
+  FunctionNode& fn() const;
+  const HeapNode* heap() const { return h_.get(); }
+
+ private:
+  Kind kind_ = Kind::kUndefined;
+  bool b_ = false;
+  double n_ = 0;
+  std::shared_ptr<HeapNode> h_;
+};
+
+struct StringNode : HeapNode {
+  std::string s;
+};
+
+struct ArrayNode : HeapNode {
+  std::vector<Value> items;
+  bool sequence = false;        // a result sequence (collapses to its item when singleton)
+  bool keep_singleton = false;  // path ended in [] : do not collapse
+  bool cons = false;            // built by an array constructor: do not flatten
+  bool outer_wrapper = false;   // the wrapper around an array input
+  bool tuple_stream = false;    // items are tuple objects ("@" + bindings)
+  size_t size() const { return items.size(); }
+};
+
+struct ObjectNode : HeapNode {
+  std::vector<std::pair<std::string, Value>> items;
+  const Value* Find(std::string_view key) const;
+  void Set(std::string key, Value v);  // replaces in place, else appends
+  bool Remove(std::string_view key);
+  size_t size() const { return items.size(); }
+
+ private:
+  void Reindex();
+  std::unordered_map<std::string_view, size_t> index_;  // built when large
+};
+
+// A callable: lambda closure, built-in, partial application, regex matcher
+// or a native closure (e.g. the `next` of a $match result).
+struct FunctionNode : HeapNode {
+  enum class Type { kLambda, kBuiltin, kPartial, kRegex, kNative } type = Type::kLambda;
+  const Node* lambda = nullptr;         // kLambda: the lambda node (owned by the Expression)
+  std::shared_ptr<Frame> env;           // kLambda: captured environment
+  Value input;                          // kLambda: captured context
+  bool thunk = false;                   // kLambda: a tail call waiting to run
+  const BuiltinDef* builtin = nullptr;  // kBuiltin
+  Value target;                         // kPartial: the function applied
+  std::vector<Value> bound;             // kPartial: arguments (undefined = placeholder)
+  std::vector<bool> placeholder;        // kPartial
+  std::shared_ptr<const Regex> regex;   // kRegex
+  std::function<Value(const std::vector<Value>&)> native;  // kNative
+  int arity = 0;
+};
+
+std::shared_ptr<ArrayNode> NewArray(bool sequence = false);
+std::shared_ptr<ObjectNode> NewObject();
+Value MakeSequence();
+Value MakeSequence(Value item);
+
+// Conversions between Json and Value. ToJson drops undefined members and
+// maps functions to "" (as JSON.stringify-based output does).
+Value FromJson(const Json& j);
+Json ToJson(const Value& v);
+
+// JavaScript-like number rendering (Number.prototype.toString).
+std::string NumberToJs(double d);
+// JSONata $string(number): 15 significant digits, then JS rendering.
+std::string NumberToJsonata(double d);
+
+// Structural equality (JSONata's deep equal); functions compare by identity.
+bool DeepEqual(const Value& a, const Value& b);
+
+// UTF-8 helpers: code points <-> text.
+std::u32string ToU32(std::string_view s);
+std::string FromU32(std::u32string_view s);
+void AppendUtf8(std::string& out, char32_t c);
+size_t CodePointCount(std::string_view s);
+
+}  // namespace stepline::jsonata
