@@ -650,15 +650,23 @@ Value Evaluator::EvalWildcard(const Value& input) {
   auto out = NewArray(true);
   Value in = input;
   if (in.is_array() && in.arr().outer_wrapper && !in.arr().items.empty()) in = in.arr().items[0];
+  std::function<void(const Value&)> flatten = [&](const Value& v) {
+    if (v.is_array()) {
+      for (const auto& e : v.arr().items) flatten(e);
+    } else {
+      out->items.push_back(v);
+    }
+  };
   if (in.is_object()) {
-    std::function<void(const Value&)> flatten = [&](const Value& v) {
+    for (const auto& [k, v] : in.obj().items) {
       if (v.is_array()) {
-        for (const auto& e : v.arr().items) flatten(e);
+        flatten(v);
       } else {
         out->items.push_back(v);
       }
-    };
-    for (const auto& [k, v] : in.obj().items) {
+    }
+  } else if (in.is_array()) {
+    for (const auto& v : in.arr().items) {
       if (v.is_array()) {
         flatten(v);
       } else {

@@ -136,6 +136,7 @@ std::optional<Json> Expression::Evaluate(const Json* input, const VariableScope*
   Evaluator ev(options, bindings);
   Value in = input ? FromJson(*input) : Value();
   FramePtr env = NewFrame(nullptr);
+  env->Bind("$", in);
   Value result = ev.Evaluate(impl_->ast.get(), in, env);
   if (result.undefined()) return std::nullopt;
   return ToJson(result);

@@ -66,7 +66,11 @@ Token Lexer::Next(bool regex_allowed) {
       }
     }
   }
-  if (IsOperatorChar(c) && c != '!' && c != '~') {
+  if (c == '!' || (c == '~' && false)) {
+    ++pos_;
+    ThrowAt("S0204", static_cast<int>(pos_), std::string(1, c));
+  }
+  if (IsOperatorChar(c) && c != '~') {
     ++pos_;
     return Make(TokenType::kOperator, std::string(1, c));
   }
