@@ -1,0 +1,30 @@
+// Result shapes shared by the integrations: the SdkHttpMetadata /
+// SdkResponseMetadata members that optimized integrations (AWS SDK for Java v1)
+// add to results, and the AWS error-name conventions.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/json.h"
+
+namespace stepline::integrations {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// {"AllHttpHeaders": {h: [v]}, "HttpHeaders": {h: v}, "HttpStatusCode": status}
+Json SdkHttpMetadata(int status, const HeaderList& headers);
+
+// `members` (an object) plus SdkHttpMetadata and SdkResponseMetadata, with the
+// members in alphabetical order as Step Functions prints them.
+Json OptimizedResult(const Json& members, int status, const HeaderList& headers,
+                     const std::string& request_id);
+
+// Lambda's X-Amz-Function-Error payload -> (error, cause): errorType or
+// "Lambda.Unknown", and the payload text.
+std::pair<std::string, std::string> LambdaFunctionError(const std::string& payload);
+
+}  // namespace stepline::integrations
