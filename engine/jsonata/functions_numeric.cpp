@@ -100,25 +100,36 @@ Value FnAbs(CallCtx&, std::vector<Value>& a) {
   return a[0].undefined() ? kUndef : Num(std::fabs(a[0].number()));
 }
 
-Value FnRound(CallCtx&, std::vector<Value>& a) {
-  if (a[0].undefined()) return kUndef;
-  double value = a[0].number();
-  int precision = Arg(a, 1).undefined() ? 0 : static_cast<int>(a[1].number());
-  // Round half to even, working on the decimal representation to avoid
-  // binary artefacts (as the reference does via exponent shifting).
+}  // namespace
+
+// Rounds half to even at `precision` decimals, on the decimal representation
+// (shifting the exponent in text avoids binary artefacts such as 2.675).
+double RoundHalfEven(double value, int precision) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", value);
-  double shifted =
-      std::strtod((std::string(buf) + "e" + std::to_string(precision)).c_str(), nullptr);
+  std::snprintf(buf, sizeof buf, "%.15e", value);
+  std::string text = buf;
+  size_t e = text.find('e');
+  int exp10 = std::atoi(text.c_str() + e + 1) + precision;
+  double shifted = std::strtod((text.substr(0, e) + "e" + std::to_string(exp10)).c_str(), nullptr);
   double r = std::round(shifted);
   if (std::fabs(shifted - std::trunc(shifted)) == 0.5) {
     double t = std::trunc(shifted);
     r = std::fmod(t, 2.0) == 0 ? t : t + (shifted > 0 ? 1 : -1);
   }
-  std::snprintf(buf, sizeof buf, "%.17g", r);
-  double out = std::strtod((std::string(buf) + "e" + std::to_string(-precision)).c_str(), nullptr);
-  if (out == 0) out = 0;  // no negative zero
-  return Num(out);
+  std::snprintf(buf, sizeof buf, "%.15e", r);
+  text = buf;
+  e = text.find('e');
+  exp10 = std::atoi(text.c_str() + e + 1) - precision;
+  double out = std::strtod((text.substr(0, e) + "e" + std::to_string(exp10)).c_str(), nullptr);
+  return out == 0 ? 0 : out;
+}
+
+namespace {
+
+Value FnRound(CallCtx&, std::vector<Value>& a) {
+  if (a[0].undefined()) return kUndef;
+  int precision = Arg(a, 1).undefined() ? 0 : static_cast<int>(a[1].number());
+  return Num(RoundHalfEven(a[0].number(), precision));
 }
 
 Value FnSqrt(CallCtx& ctx, std::vector<Value>& a) {
