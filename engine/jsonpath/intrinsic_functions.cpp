@@ -106,8 +106,9 @@ bool DeepEqual(const Json& a, const Json& b) {
   return a == b;
 }
 
+// Jackson's node equality is type-strict: 1 and 1.0 differ, 1 and 1 (long) do not.
 bool NumericEqual(const Json& a, const Json& b) {
-  if (a.is_number_float() || b.is_number_float()) return a.get<double>() == b.get<double>();
+  if (a.is_number_float() != b.is_number_float()) return false;
   return a == b;
 }
 

@@ -184,8 +184,8 @@ Result<std::shared_ptr<const IntrinsicCall>> ParseIntrinsic(std::string_view tex
 
 void CollectIntrinsicVariables(const IntrinsicCall& call, std::vector<std::string>* out) {
   for (const IntrinsicArg& arg : call.args) {
-    if (arg.kind == IntrinsicArg::Kind::kPath && arg.path->root == RootKind::kVariable) {
-      out->push_back(arg.path->variable);
+    if (arg.kind == IntrinsicArg::Kind::kPath) {
+      CollectPathVariables(*arg.path, out);
     } else if (arg.kind == IntrinsicArg::Kind::kCall) {
       CollectIntrinsicVariables(*arg.call, out);
     }

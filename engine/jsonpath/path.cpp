@@ -2,24 +2,11 @@
 
 #include "engine/jsonpath/path_ast.h"
 #include "engine/jsonpath/path_eval.h"
+#include "engine/jsonpath/path_impl.h"
 #include "engine/jsonpath/path_parser.h"
 #include "engine/states_error.h"
 
 namespace stepline::jsonpath {
-
-class PathImpl {
- public:
-  PathImpl(std::string text, PathAst ast)
-      : text_(std::move(text)), ast_(std::move(ast)), definite_(IsDefinite(ast_)) {}
-  const std::string& text() const { return text_; }
-  const PathAst& ast() const { return ast_; }
-  bool definite() const { return definite_; }
-
- private:
-  std::string text_;
-  PathAst ast_;
-  bool definite_;
-};
 
 namespace {
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/jsonpath/java_text.h"
 #include "engine/jsonpath/path_parser.h"
 
 namespace stepline::jsonpath {
@@ -270,7 +271,7 @@ const Json* SelectOne(const PathAst& ast, const EvalRoots& roots, std::string* m
 std::string PathNotFoundCause(std::string_view path_text, std::string_view field,
                               const Json& input) {
   return "The JSONPath '" + std::string(path_text) + "' specified for the field '" +
-         std::string(field) + "' could not be found in the input '" + DumpJson(input) + "'";
+         std::string(field) + "' could not be found in the input '" + JacksonJson(input) + "'";
 }
 
 }  // namespace stepline::jsonpath

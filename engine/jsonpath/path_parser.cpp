@@ -391,6 +391,11 @@ bool IsDefinite(const PathAst& ast) {
 }
 
 Result<PathAst> ParsePathText(std::string_view text) {
+  // Jayway trims surrounding whitespace before compiling.
+  size_t first = text.find_first_not_of(" \t\r\n");
+  size_t last = text.find_last_not_of(" \t\r\n");
+  text =
+      first == std::string_view::npos ? std::string_view() : text.substr(first, last - first + 1);
   try {
     PathParser parser(text, 0, /*embedded=*/false, 0);
     PathAst ast = parser.ParsePath();
@@ -416,11 +421,28 @@ Result<PathAst> ParseEmbeddedPath(std::string_view text, size_t* pos, int depth)
   }
 }
 
+namespace {
+
+void CollectFilterVariables(const FilterNode& node, std::vector<std::string>* out) {
+  if (node.path) CollectPathVariables(*node.path, out);
+  if (node.lhs) CollectFilterVariables(*node.lhs, out);
+  if (node.rhs) CollectFilterVariables(*node.rhs, out);
+}
+
+}  // namespace
+
+void CollectPathVariables(const PathAst& ast, std::vector<std::string>* out) {
+  if (ast.root == RootKind::kVariable) out->push_back(ast.variable);
+  for (const Segment& seg : ast.segments) {
+    if (seg.selector.filter) CollectFilterVariables(*seg.selector.filter, out);
+  }
+}
+
 std::string RenderSegments(const PathAst& ast, size_t count) {
-  std::string out = ast.root == RootKind::kContext    ? "$$"
-                    : ast.root == RootKind::kVariable ? "$" + ast.variable
-                    : ast.root == RootKind::kCurrent  ? "@"
-                                                      : "$";
+  // Jayway only knows "$": a context path is evaluated on the context object.
+  std::string out = ast.root == RootKind::kVariable  ? "$" + ast.variable
+                    : ast.root == RootKind::kCurrent ? "@"
+                                                     : "$";
   for (size_t i = 0; i < count && i < ast.segments.size(); ++i) {
     if (ast.segments[i].recursive) out += "..";
     out += RenderSelector(ast.segments[i].selector);

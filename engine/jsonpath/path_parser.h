@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "engine/jsonpath/path_ast.h"
@@ -21,6 +22,10 @@ Result<PathAst> ParsePathText(std::string_view text);
 // Parses the longest path starting at text[*pos] (used inside intrinsic
 // calls, where a path ends at ',', ')' or whitespace); advances *pos.
 Result<PathAst> ParseEmbeddedPath(std::string_view text, size_t* pos, int depth);
+
+// Appends the workflow variables the path reads: its root and any "$name"
+// inside filters.
+void CollectPathVariables(const PathAst& ast, std::vector<std::string>* out);
 
 // Jayway-style rendering of a path prefix, e.g. "$['a'][0]" (used in AWS's
 // "No results for path: ..." / "Missing property in path ..." texts).

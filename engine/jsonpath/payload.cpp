@@ -6,6 +6,8 @@
 #include "engine/jsonpath/intrinsics.h"
 #include "engine/jsonpath/path.h"
 #include "engine/jsonpath/path_eval.h"
+#include "engine/jsonpath/path_impl.h"
+#include "engine/jsonpath/path_parser.h"
 #include "engine/states_error.h"
 
 namespace stepline::jsonpath {
@@ -62,8 +64,8 @@ Json ValueExpr::Evaluate(const ExprContext& ctx, std::string_view field) const {
 void ValueExpr::CollectVariables(std::vector<std::string>* out) const {
   if (impl_->call) {
     CollectIntrinsicVariables(*impl_->call, out);
-  } else if (impl_->path->root() == Path::Root::kVariable) {
-    out->push_back(impl_->path->variable());
+  } else {
+    CollectPathVariables(impl_->path->impl().ast(), out);
   }
 }
 

@@ -90,6 +90,24 @@ TEST_CASE("a backslash in a quoted name is literal unless it escapes the quote")
   CHECK(*Eval(R"($['it\'s'])", input) == 5);
 }
 
+TEST_CASE("surrounding whitespace is ignored, as Jayway trims paths") {
+  CHECK(*Eval("  $.a ", Json{{"a", 1}}) == 1);
+  CHECK(MustParse(" $.a ").text() == " $.a ");
+}
+
+TEST_CASE("a context path miss is explained on the context object") {
+  Json input = Json::object();
+  Json context = {{"Execution", Json::object()}};
+  ExprContext ctx{&input, &context, nullptr};
+  try {
+    MustParse("$$.Execution.Nope").EvaluateOrThrow(ctx);
+    FAIL("no error");
+  } catch (const StatesException& e) {
+    CHECK(e.error().cause == std::string("Invalid path '$$.Execution.Nope' : No results for path: "
+                                         "$['Execution']['Nope']"));
+  }
+}
+
 TEST_CASE("dot notation refuses blanks") {
   CHECK_FALSE(Path::Parse("$.a b").ok());
   CHECK(Path::Parse("$.a b").status().code() == stepline::ErrorCode::kInvalidDefinition);

@@ -125,6 +125,9 @@ TEST_CASE("workflow variables can be read and are listed once") {
     "n": "John", "id": 7, "f": "John {\"id\":7}", "deep": [{"again": {"id": 7}}]})j"));
   CHECK(MustCompile(tmpl).ReferencedVariables() == std::vector<std::string>{"name", "order"});
   CHECK(MustCompile(Json{{"a.$", "$.x"}}).ReferencedVariables().empty());
+  Json filters = {{"a.$", "$.l[?(@.v > $min.value)]"},
+                  {"b.$", "States.ArrayLength($.l[?(@.v == $max)])"}};
+  CHECK(MustCompile(filters).ReferencedVariables() == std::vector<std::string>{"min", "max"});
 }
 
 TEST_CASE("ValueExpr tells paths from intrinsics") {
