@@ -9,6 +9,9 @@
 
 namespace stepline::jsonata {
 
+std::optional<int64_t> ParseDateTime(const std::string& text, const std::string& picture,
+                                     int64_t now_ms);
+
 namespace {
 
 const char* kDefaultPicture = "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]";
@@ -391,9 +394,9 @@ Value FnFromMillis(CallCtx&, std::vector<Value>& a) {
 Value FnToMillis(CallCtx& ctx, std::vector<Value>& a) {
   if (a[0].undefined()) return Value();
   if (!Arg(a, 1).undefined()) {
-    ErrorArgs e;
-    e.position = ctx.position;
-    Throw("D3136", e);
+    auto ms = ParseDateTime(a[0].str(), a[1].str(), ctx.ev.now_ms());
+    if (!ms) return Value();
+    return Value::Number(static_cast<double>(*ms));
   }
   auto ms = ParseIso(a[0].str());
   if (!ms) ThrowValue("D3110", ctx.position, a[0]);
@@ -401,6 +404,8 @@ Value FnToMillis(CallCtx& ctx, std::vector<Value>& a) {
 }
 
 }  // namespace
+
+int64_t CivilDays(int64_t y, unsigned m, unsigned d) { return DaysFromCivil(y, m, d); }
 
 void AddDateFunctions(BuiltinList& out) {
   out.push_back({"now", "<s?s?:s>", FnNow});
