@@ -8,11 +8,7 @@ namespace stepline::jsonpath {
 namespace {
 
 Json EvaluatePathArg(const IntrinsicArg& arg, const IntrinsicEnv& env) {
-  if (!IsDefinite(*arg.path)) {
-    Json list = Json::array();
-    for (const Json* node : SelectAll(*arg.path, env.roots)) list.push_back(*node);
-    return list;
-  }
+  if (!IsDefinite(*arg.path)) return SelectValues(*arg.path, env.roots);
   std::string miss;
   const Json* node = SelectOne(*arg.path, env.roots, &miss);
   if (node == nullptr) {

@@ -20,11 +20,7 @@ EvalRoots RootsOf(const Json* input, const ExprContext& ctx) {
 }
 
 std::optional<Json> Run(const PathImpl& impl, const EvalRoots& roots) {
-  if (!impl.definite()) {
-    Json out = Json::array();
-    for (const Json* node : SelectAll(impl.ast(), roots)) out.push_back(*node);
-    return out;
-  }
+  if (!impl.definite()) return SelectValues(impl.ast(), roots);
   std::string miss;
   const Json* node = SelectOne(impl.ast(), roots, &miss);
   if (node == nullptr) return std::nullopt;

@@ -50,7 +50,9 @@ bool IsDefinite(const PathAst& ast);
 
 struct FilterNode {
   enum class Kind { kOr, kAnd, kNot, kCompare, kExists, kLiteral, kPath };
-  enum class Op { kEq, kNe, kLt, kLe, kGt, kGe };
+  // kIn/kNin: lhs is (not) an element of the rhs array; kSize: the lhs
+  // string/array has rhs elements; kEmpty: the lhs emptiness equals rhs.
+  enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kNin, kSize, kEmpty };
   Kind kind = Kind::kLiteral;
   Op op = Op::kEq;
   std::shared_ptr<const FilterNode> lhs, rhs;  // kOr/kAnd/kCompare; kNot uses lhs

@@ -103,9 +103,7 @@ Operand EvalOperand(const FilterNode& node, const Json& current, const EvalRoots
     const Json* found = SelectOne(*node.path, inner, &miss);
     return found ? Operand{true, *found} : Operand{};
   }
-  Json list = Json::array();
-  for (const Json* n : SelectAll(*node.path, inner)) list.push_back(*n);
-  return {true, std::move(list)};
+  return {true, SelectValues(*node.path, inner)};
 }
 
 // -1, 0, 1, or nullopt when the values are not comparable for ordering.
@@ -131,15 +129,47 @@ bool Equal(const Json& a, const Json& b) {
   return a == b;
 }
 
+bool Contains(const Json& list, const Json& value) {
+  if (!list.is_array()) return false;
+  for (const Json& item : list) {
+    if (Equal(item, value)) return true;
+  }
+  return false;
+}
+
+// Java's length of a string (UTF-16 units) or an array's size.
+std::optional<size_t> JavaSize(const Json& v) {
+  if (v.is_array()) return v.size();
+  if (!v.is_string()) return std::nullopt;
+  size_t units = 0;
+  for (unsigned char c : v.get_ref<const std::string&>()) {
+    if ((c & 0xC0) != 0x80) units += (c >= 0xF0) ? 2 : 1;
+  }
+  return units;
+}
+
 bool Compare(const FilterNode& node, const Json& current, const EvalRoots& roots) {
   Operand lhs = EvalOperand(*node.lhs, current, roots);
   Operand rhs = EvalOperand(*node.rhs, current, roots);
-  if (!lhs.present || !rhs.present) return node.op == FilterNode::Op::kNe;
+  if (!lhs.present || !rhs.present) {
+    return node.op == FilterNode::Op::kNe || node.op == FilterNode::Op::kNin;
+  }
   switch (node.op) {
     case FilterNode::Op::kEq:
       return Equal(lhs.value, rhs.value);
     case FilterNode::Op::kNe:
       return !Equal(lhs.value, rhs.value);
+    case FilterNode::Op::kIn:
+    case FilterNode::Op::kNin:
+      return Contains(rhs.value, lhs.value) == (node.op == FilterNode::Op::kIn);
+    case FilterNode::Op::kSize: {
+      std::optional<size_t> size = JavaSize(lhs.value);
+      return size && rhs.value.is_number() && Equal(Json(*size), rhs.value);
+    }
+    case FilterNode::Op::kEmpty: {
+      std::optional<size_t> size = JavaSize(lhs.value);
+      return size && rhs.value.is_boolean() && (*size == 0) == rhs.value.get<bool>();
+    }
     default:
       break;
   }
@@ -220,11 +250,14 @@ const Json* ResolveRoot(const PathAst& ast, const EvalRoots& roots) {
   return nullptr;
 }
 
-std::vector<const Json*> SelectAll(const PathAst& ast, const EvalRoots& roots) {
+namespace {
+
+Nodes SelectPrefix(const PathAst& ast, const EvalRoots& roots, size_t count) {
   const Json* root = ResolveRoot(ast, roots);
   if (root == nullptr) return {};
   Nodes current = {root};
-  for (const Segment& seg : ast.segments) {
+  for (size_t i = 0; i < count; ++i) {
+    const Segment& seg = ast.segments[i];
     Nodes next;
     for (const Json* node : current) {
       if (seg.recursive) {
@@ -237,6 +270,39 @@ std::vector<const Json*> SelectAll(const PathAst& ast, const EvalRoots& roots) {
     if (current.empty()) break;
   }
   return current;
+}
+
+bool IsMergeLeaf(const PathAst& ast) {
+  if (ast.segments.empty()) return false;
+  const Segment& last = ast.segments.back();
+  return !last.recursive && last.selector.kind == Selector::Kind::kNames &&
+         last.selector.names.size() > 1;
+}
+
+}  // namespace
+
+std::vector<const Json*> SelectAll(const PathAst& ast, const EvalRoots& roots) {
+  return SelectPrefix(ast, roots, ast.segments.size());
+}
+
+Json SelectValues(const PathAst& ast, const EvalRoots& roots) {
+  Json out = Json::array();
+  if (!IsMergeLeaf(ast)) {
+    for (const Json* node : SelectAll(ast, roots)) out.push_back(*node);
+    return out;
+  }
+  // Jayway merges a union of names at the end of a path into one object.
+  const std::vector<std::string>& names = ast.segments.back().selector.names;
+  for (const Json* node : SelectPrefix(ast, roots, ast.segments.size() - 1)) {
+    if (!node->is_object()) continue;
+    Json merged = Json::object();
+    for (const std::string& name : names) {
+      auto it = node->find(name);
+      if (it != node->end()) merged[name] = *it;
+    }
+    out.push_back(std::move(merged));
+  }
+  return out;
 }
 
 const Json* SelectOne(const PathAst& ast, const EvalRoots& roots, std::string* miss) {

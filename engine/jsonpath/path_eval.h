@@ -31,6 +31,11 @@ const Json* ResolveRoot(const PathAst& ast, const EvalRoots& roots);
 // Every node the path selects, in document order (pre-order for "..").
 std::vector<const Json*> SelectAll(const PathAst& ast, const EvalRoots& roots);
 
+// The value of an indefinite path: a JSON array of every match, where a
+// union of names ending the path (['a','b']) yields one object per parent
+// holding those members, as Jayway JsonPath (and so AWS) returns it.
+Json SelectValues(const PathAst& ast, const EvalRoots& roots);
+
 // For a definite path: the selected node, or nullptr with *miss set to
 // Jayway's explanation ("No results for path: $['a']", "Missing property in
 // path $['a']", ...).

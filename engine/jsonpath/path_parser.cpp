@@ -30,6 +30,7 @@ class PathParser {
     return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
   }
   bool Consume(std::string_view token);
+  bool ConsumeWord(std::string_view word);
   void SkipSpaces();
   [[noreturn]] void Fail(const std::string& what) const;
   bool EndsName(char c) const;
@@ -49,6 +50,7 @@ class PathParser {
   NodePtr ParseComparison();
   NodePtr ParseOperand();
   NodePtr ParseLiteralNumber();
+  NodePtr ParseArrayLiteral();
   void Enter();
 
   std::string_view text_;
@@ -63,6 +65,15 @@ class PathParser {
 
 void PathParser::Enter() {
   if (++depth_ > limits::kMaxExpressionDepth) Fail("expression nested too deeply");
+}
+
+// Consumes `word` when it is not the start of a longer identifier.
+bool PathParser::ConsumeWord(std::string_view word) {
+  if (text_.substr(pos_, word.size()) != word) return false;
+  char next = pos_ + word.size() < text_.size() ? text_[pos_ + word.size()] : '\0';
+  if (std::isalnum(static_cast<unsigned char>(next)) || next == '_') return false;
+  pos_ += word.size();
+  return true;
 }
 
 bool PathParser::Consume(std::string_view token) {
@@ -291,6 +302,21 @@ NodePtr PathParser::ParseComparison() {
   static const std::pair<std::string_view, FilterNode::Op> kOps[] = {
       {"==", FilterNode::Op::kEq}, {"!=", FilterNode::Op::kNe}, {"<=", FilterNode::Op::kLe},
       {">=", FilterNode::Op::kGe}, {"<", FilterNode::Op::kLt},  {">", FilterNode::Op::kGt}};
+  static const std::pair<std::string_view, FilterNode::Op> kWordOps[] = {
+      {"nin", FilterNode::Op::kNin},
+      {"in", FilterNode::Op::kIn},
+      {"size", FilterNode::Op::kSize},
+      {"empty", FilterNode::Op::kEmpty}};
+  for (const auto& [token, op] : kWordOps) {
+    if (!ConsumeWord(token)) continue;
+    auto node = std::make_shared<FilterNode>();
+    node->kind = FilterNode::Kind::kCompare;
+    node->op = op;
+    node->lhs = lhs;
+    SkipSpaces();
+    node->rhs = ParseOperand();
+    return node;
+  }
   for (const auto& [token, op] : kOps) {
     if (!Consume(token)) continue;
     auto node = std::make_shared<FilterNode>();
@@ -323,6 +349,8 @@ NodePtr PathParser::ParseOperand() {
   node->kind = FilterNode::Kind::kLiteral;
   if (c == '\'' || c == '"') {
     node->literal = ParseQuoted();
+  } else if (c == '[') {
+    return ParseArrayLiteral();
   } else if (Consume("true")) {
     node->literal = true;
   } else if (Consume("false")) {
@@ -332,6 +360,24 @@ NodePtr PathParser::ParseOperand() {
   } else {
     return ParseLiteralNumber();
   }
+  return node;
+}
+
+// A literal list such as ['a', "b", 1, true, null] (right of in/nin).
+NodePtr PathParser::ParseArrayLiteral() {
+  Consume("[");
+  auto node = std::make_shared<FilterNode>();
+  node->kind = FilterNode::Kind::kLiteral;
+  node->literal = Json::array();
+  SkipSpaces();
+  if (Consume("]")) return node;
+  do {
+    SkipSpaces();
+    if (Peek() == '[' || Peek() == '@' || Peek() == '$') Fail("expected a literal list element");
+    node->literal.push_back(ParseOperand()->literal);
+    SkipSpaces();
+  } while (Consume(","));
+  if (!Consume("]")) Fail("expected ']' to close the list");
   return node;
 }
 

@@ -143,7 +143,15 @@ TEST_CASE("slices follow start:end:step with negative bounds") {
 TEST_CASE("unions of indexes and names") {
   CHECK(*Eval("$.store.book[0,2].author", kStore) ==
         Json::parse(R"(["Nigel Rees","Herman Melville"])"));
-  CHECK(*Eval("$.store.bicycle['color','price']", kStore) == Json::parse(R"(["red",19.95])"));
+  // Jayway merges a union of names ending the path into one object per parent.
+  CHECK(*Eval("$.store.bicycle['color','price']", kStore) ==
+        Json::parse(R"([{"color":"red","price":19.95}])"));
+  CHECK(*Eval("$.store.book[*]['author','isbn']", kStore) ==
+        Json::parse(R"([{"author":"Nigel Rees","isbn":"0-553"},{"author":"Evelyn Waugh"},
+                        {"author":"Herman Melville","isbn":"0-395"},
+                        {"author":"J. R. R. Tolkien","isbn":"0-395-19"}])"));
+  Json nested = Json::parse(R"({"a":{"x":{"v":1},"y":{"v":2},"z":{"v":3}}})");
+  CHECK(*Eval("$.a['x','z'].v", nested) == Json::parse("[1,3]"));
   CHECK_FALSE(MustParse("$.a[0,1]").is_definite());
 }
 
@@ -180,6 +188,19 @@ TEST_CASE("filters combine with &&, || and ! and test existence") {
         Json::parse("[8.95,22.99]"));
   CHECK(*Eval("$.store.book[?(!(@.price > 20 || @.isbn))].price", kStore) ==
         Json::parse("[12.99]"));
+}
+
+TEST_CASE("filters support Jayway's in, nin, size and empty") {
+  CHECK(*Eval("$.store.book[?(@.category in ['reference', 'poetry'])].price", kStore) ==
+        Json::parse("[8.95]"));
+  CHECK(*Eval("$.store.book[?(@.price nin [8.95, 8.99])].price", kStore) ==
+        Json::parse("[12.99,22.99]"));
+  CHECK(*Eval("$.store.book[?(@.isbn size 5)].price", kStore) == Json::parse("[8.95,8.99]"));
+  Json lists = Json::parse(R"({"l":[{"t":[]},{"t":[1]},{"t":""}]})");
+  CHECK(*Eval("$.l[?(@.t empty true)]", lists) == Json::parse(R"([{"t":[]},{"t":""}])"));
+  CHECK(*Eval("$.l[?(@.t empty false)]", lists) == Json::parse(R"([{"t":[1]}])"));
+  CHECK(*Eval("$.l[?(@.t size 1)]", lists) == Json::parse(R"([{"t":[1]}])"));
+  CHECK_FALSE(Path::Parse("$.l[?(@.t in [@.x])]").ok());
 }
 
 TEST_CASE("a filter matching nothing yields an empty array") {
