@@ -17,7 +17,7 @@ Status Done(Connection& db, Stmt& stmt, const char* what) {
 // Runs `sql` once with `args` bound.
 template <typename... Args>
 Status RunSql(Connection& db, const char* sql, const char* what, const Args&... args) {
-  ASSIGN_OR_RETURN(Stmt stmt, db.Prepare(sql));
+  ASSIGN_OR_RETURN(Stmt stmt, db.PrepareStatic(sql));
   stmt.BindAll(args...);
   return Done(db, stmt, what);
 }
@@ -77,52 +77,58 @@ Status PutActivity(Connection& db, const ActivityRecord& r) {
                 "put activity", r.arn, r.name, r.creation_date, JsonText(r.attributes));
 }
 
-Status DeleteByArn(Connection& db, const char* table, const std::string& arn) {
-  std::string sql = std::string("DELETE FROM ") + table + " WHERE arn = ?";
-  RETURN_IF_ERROR(RunSql(db, sql.c_str(), "delete", arn));
+// `sql` deletes one row by arn; the row's tags go too.
+Status DeleteByArn(Connection& db, const char* sql, const std::string& arn) {
+  RETURN_IF_ERROR(RunSql(db, sql, "delete", arn));
   return RunSql(db, "DELETE FROM tags WHERE resource_arn = ?", "delete tags", arn);
 }
 
-Status InsertExecution(Connection& db, const ExecutionRecord& r) {
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db.Prepare("INSERT INTO executions(arn, state_machine_arn, name, type, status, "
-                              "input, output, error, cause, start_date, stop_date, revision_id, "
-                              "role_arn, version_arn, alias_arn, map_run_arn, "
-                              "parent_execution_arn, trace_header, redrive_count, redrive_date, "
-                              "attributes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+Status InsertExecution(Connection& db, const ExecutionRecord& r, SequenceCache* sequences) {
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      db.PrepareStatic("INSERT INTO executions(arn, state_machine_arn, name, type, status, "
+                       "input, output, error, cause, start_date, stop_date, revision_id, "
+                       "role_arn, version_arn, alias_arn, map_run_arn, "
+                       "parent_execution_arn, trace_header, redrive_count, redrive_date, "
+                       "attributes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   std::optional<std::string> attributes = JsonText(r.attributes);
   stmt.BindAll(r.arn, r.state_machine_arn, r.name, r.type, r.status, r.input, r.output, r.error,
                r.cause, r.start_date, r.stop_date, r.revision_id, r.role_arn,
                r.state_machine_version_arn, r.state_machine_alias_arn, r.map_run_arn,
                r.parent_execution_arn, r.trace_header, r.redrive_count, r.redrive_date, attributes);
   int rc = stmt.Step();
-  if (rc == SQLITE_DONE) return Status::Ok();
+  if (rc == SQLITE_DONE) {
+    sequences->Set(r.arn, {sqlite3_last_insert_rowid(db.raw()), 0});
+    return Status::Ok();
+  }
   if (IsConstraint(db)) {
     return Status(ErrorCode::kExecutionAlreadyExists, "Execution Already Exists: '" + r.arn + "'");
   }
   return db.Error("insert execution");
 }
 
-Status UpdateExecution(Connection& db, const ExecutionUpdate& u) {
-  ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("UPDATE executions SET status = ?2, output = ?3, "
-                                         "error = ?4, cause = ?5, stop_date = ?6, "
-                                         "redrive_count = COALESCE(?7, redrive_count), "
-                                         "redrive_date = COALESCE(?8, redrive_date) "
-                                         "WHERE arn = ?1"));
+Status UpdateExecution(Connection& db, const ExecutionUpdate& u, SequenceCache* sequences) {
+  ASSIGN_OR_RETURN(Stmt stmt, db.PrepareStatic("UPDATE executions SET status = ?2, output = ?3, "
+                                               "error = ?4, cause = ?5, stop_date = ?6, "
+                                               "redrive_count = COALESCE(?7, redrive_count), "
+                                               "redrive_date = COALESCE(?8, redrive_date) "
+                                               "WHERE arn = ?1"));
   stmt.BindAll(u.arn, u.status, u.output, u.error, u.cause, u.stop_date, u.redrive_count,
                u.redrive_date);
   RETURN_IF_ERROR(Done(db, stmt, "update execution"));
   if (sqlite3_changes(db.raw()) == 0) {
     return Status(ErrorCode::kExecutionDoesNotExist, "Execution Does Not Exist: '" + u.arn + "'");
   }
+  if (u.status != "RUNNING") sequences->ForgetAfterCommit(u.arn);
   return Status::Ok();
 }
 
 // The execution's row id and its last event id (0 when it has none).
 Status FindSequence(Connection& db, const std::string& arn, int64_t* row_id, int64_t* last_id) {
-  ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT e.id, (SELECT max(h.id) FROM history_events h "
-                                         "WHERE h.execution_id = e.id) "
-                                         "FROM executions e WHERE e.arn = ?"));
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db.PrepareStatic("SELECT e.id, (SELECT max(h.id) FROM history_events h "
+                                    "WHERE h.execution_id = e.id) "
+                                    "FROM executions e WHERE e.arn = ?"));
   stmt.Bind(1, arn);
   int rc = stmt.Step();
   if (rc == SQLITE_DONE) {
@@ -134,14 +140,19 @@ Status FindSequence(Connection& db, const std::string& arn, int64_t* row_id, int
   return Status::Ok();
 }
 
-Status AppendEvents(Connection& db, const EncodedAppend& append) {
+Status AppendEvents(Connection& db, const EncodedAppend& append, SequenceCache* sequences) {
   if (append.events.empty()) return Status::Ok();
   int64_t row_id = 0;
   int64_t last_id = 0;
-  RETURN_IF_ERROR(FindSequence(db, append.execution_arn, &row_id, &last_id));
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db.Prepare("INSERT INTO history_events(execution_id, id, previous_event_id, "
-                              "ts, type, details, engine) VALUES(?,?,?,?,?,?,?)"));
+  if (const SequenceCache::Entry* known = sequences->Find(append.execution_arn)) {
+    row_id = known->row_id;
+    last_id = known->last_event_id;
+  } else {
+    RETURN_IF_ERROR(FindSequence(db, append.execution_arn, &row_id, &last_id));
+  }
+  ASSIGN_OR_RETURN(
+      Stmt stmt, db.PrepareStatic("INSERT INTO history_events(execution_id, id, previous_event_id, "
+                                  "ts, type, details, engine) VALUES(?,?,?,?,?,?,?)"));
   for (const EncodedEvent& e : append.events) {
     if (e.id != ++last_id) {
       return Status(ErrorCode::kInternal, "history event id " + std::to_string(e.id) + " of " +
@@ -152,6 +163,7 @@ Status AppendEvents(Connection& db, const EncodedAppend& append) {
     RETURN_IF_ERROR(Done(db, stmt, "append history event"));
     sqlite3_reset(stmt.raw());
   }
+  sequences->Set(append.execution_arn, {row_id, last_id});
   return Status::Ok();
 }
 
@@ -176,24 +188,26 @@ Status DeleteTags(Connection& db, const std::string& arn, const std::vector<std:
 
 // Definitions and settings first, then executions and their events, then
 // tags, then deletions.
-Status ApplyPuts(Connection& db, const WriteBatch& b) {
+Status ApplyPuts(Connection& db, const WriteBatch& b, SequenceCache* sequences) {
   for (const auto& r : b.put_state_machines) RETURN_IF_ERROR(PutStateMachine(db, r));
   for (const auto& r : b.put_revisions) RETURN_IF_ERROR(PutRevision(db, r));
   for (const auto& r : b.put_versions) RETURN_IF_ERROR(PutVersion(db, r));
   for (const auto& r : b.put_aliases) RETURN_IF_ERROR(PutAlias(db, r));
   for (const auto& r : b.put_activities) RETURN_IF_ERROR(PutActivity(db, r));
-  for (const auto& r : b.insert_executions) RETURN_IF_ERROR(InsertExecution(db, r));
-  for (const auto& u : b.update_executions) RETURN_IF_ERROR(UpdateExecution(db, u));
+  for (const auto& r : b.insert_executions) RETURN_IF_ERROR(InsertExecution(db, r, sequences));
+  for (const auto& u : b.update_executions) RETURN_IF_ERROR(UpdateExecution(db, u, sequences));
   return Status::Ok();
 }
 
 Status ApplyDeletes(Connection& db, const WriteBatch& b) {
   for (const auto& [arn, keys] : b.delete_tags) RETURN_IF_ERROR(DeleteTags(db, arn, keys));
   for (const auto& [arn, tags] : b.put_tags) RETURN_IF_ERROR(PutTags(db, arn, tags));
-  for (const auto& arn : b.delete_versions) RETURN_IF_ERROR(DeleteByArn(db, "versions", arn));
-  for (const auto& arn : b.delete_aliases) RETURN_IF_ERROR(DeleteByArn(db, "aliases", arn));
+  for (const auto& arn : b.delete_versions)
+    RETURN_IF_ERROR(DeleteByArn(db, "DELETE FROM versions WHERE arn = ?", arn));
+  for (const auto& arn : b.delete_aliases)
+    RETURN_IF_ERROR(DeleteByArn(db, "DELETE FROM aliases WHERE arn = ?", arn));
   for (const auto& arn : b.delete_activities) {
-    RETURN_IF_ERROR(DeleteByArn(db, "activities", arn));
+    RETURN_IF_ERROR(DeleteByArn(db, "DELETE FROM activities WHERE arn = ?", arn));
   }
   for (const auto& arn : b.delete_state_machines) RETURN_IF_ERROR(DeleteStateMachine(db, arn));
   return Status::Ok();
@@ -224,9 +238,11 @@ EncodedBatch EncodeBatch(WriteBatch batch) {
   return out;
 }
 
-Status ApplyBatch(Connection& db, const EncodedBatch& encoded) {
-  RETURN_IF_ERROR(ApplyPuts(db, encoded.batch));
-  for (const EncodedAppend& append : encoded.appends) RETURN_IF_ERROR(AppendEvents(db, append));
+Status ApplyBatch(Connection& db, const EncodedBatch& encoded, SequenceCache* sequences) {
+  RETURN_IF_ERROR(ApplyPuts(db, encoded.batch, sequences));
+  for (const EncodedAppend& append : encoded.appends) {
+    RETURN_IF_ERROR(AppendEvents(db, append, sequences));
+  }
   return ApplyDeletes(db, encoded.batch);
 }
 

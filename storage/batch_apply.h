@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sequence_cache.h"
 #include "storage/sqlite_db.h"
 #include "storage/store.h"
 
@@ -41,11 +42,13 @@ struct EncodedBatch {
 
 EncodedBatch EncodeBatch(WriteBatch batch);
 
-// Applies `batch` on `db` (inside the caller's transaction). Errors:
+// Applies `batch` on `db` (inside the caller's transaction), reading and
+// updating `sequences` (the caller brackets the batch with its
+// BeginBatch/RollbackBatch). Errors:
 // kExecutionAlreadyExists for a duplicate execution arn, kExecutionDoesNotExist
 // for an update or append to an unknown execution, kInternal for event ids
 // that do not continue the stored sequence, kStorage for SQLite failures.
-Status ApplyBatch(Connection& db, const EncodedBatch& batch);
+Status ApplyBatch(Connection& db, const EncodedBatch& batch, SequenceCache* sequences);
 
 // Compact JSON text of `value`, or nullopt when it is null.
 std::optional<std::string> JsonText(const Json& value);

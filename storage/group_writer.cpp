@@ -9,7 +9,7 @@ namespace stepline::storage {
 namespace {
 
 Status RunCached(Connection& db, const char* sql) {
-  ASSIGN_OR_RETURN(Stmt stmt, db.Prepare(sql));
+  ASSIGN_OR_RETURN(Stmt stmt, db.PrepareStatic(sql));
   if (stmt.Step() == SQLITE_DONE) return Status::Ok();
   return db.Error(sql);
 }
@@ -86,10 +86,17 @@ std::vector<Status> GroupWriter::CommitGroup(std::vector<PendingCommit>& group) 
   Status begin = RunCached(*db_, "BEGIN IMMEDIATE");
   if (!begin.ok()) return std::vector<Status>(group.size(), begin);
   std::vector<Status> statuses = ApplyGroup(group);
-  if (!db_->InTransaction()) return statuses;  // already failed and rolled back as a whole
+  if (!db_->InTransaction()) {  // already failed and rolled back as a whole
+    sequences_.Rollback();
+    return statuses;
+  }
   Status commit = RunCached(*db_, "COMMIT");
-  if (commit.ok()) return statuses;
+  if (commit.ok()) {
+    sequences_.Commit();
+    return statuses;
+  }
   (void)RunCached(*db_, "ROLLBACK");
+  sequences_.Rollback();
   for (Status& st : statuses) {
     if (st.ok()) st = Status(ErrorCode::kStorage, "commit failed: " + commit.message());
   }
@@ -115,7 +122,9 @@ std::vector<Status> GroupWriter::ApplyGroup(std::vector<PendingCommit>& group) {
 
 Status GroupWriter::ApplyOne(const PendingCommit& commit) {
   RETURN_IF_ERROR(RunCached(*db_, "SAVEPOINT batch"));
-  Status st = ApplyBatch(*db_, commit.batch);
+  sequences_.BeginBatch();
+  Status st = ApplyBatch(*db_, commit.batch, &sequences_);
+  if (!st.ok()) sequences_.RollbackBatch();
   if (!st.ok() && db_->InTransaction()) {
     Status undo = RunCached(*db_, "ROLLBACK TO batch");
     if (!undo.ok()) return undo;

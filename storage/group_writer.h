@@ -56,6 +56,8 @@ class GroupWriter {
   const size_t max_batches_;
   const int max_delay_us_;
 
+  SequenceCache sequences_;  // writer thread only
+
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<PendingCommit> queue_;

@@ -103,6 +103,14 @@ Result<Stmt> Connection::Prepare(const std::string& sql) {
   return Stmt(stmt, db_);
 }
 
+Result<Stmt> Connection::PrepareStatic(const char* sql) {
+  auto it = static_cache_.find(sql);
+  if (it != static_cache_.end()) return Stmt(it->second, db_);
+  ASSIGN_OR_RETURN(Stmt stmt, Prepare(std::string(sql)));
+  static_cache_.emplace(sql, stmt.raw());
+  return stmt;
+}
+
 Result<int64_t> Connection::QueryInt(const std::string& sql) {
   ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
   int rc = stmt.Step();

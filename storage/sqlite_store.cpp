@@ -3,6 +3,7 @@
 #include "storage/sqlite_store.h"
 
 #include <future>
+#include <mutex>
 #include <utility>
 
 #include "storage/schema.h"
@@ -31,7 +32,16 @@ Status ConfigureFile(Connection& db) {
       "PRAGMA journal_size_limit = 67108864;");
 }
 
+// Process-wide SQLite settings, applied before SQLite initializes (they are
+// refused, harmlessly, if something else initialized it first). Memory
+// statistics off: otherwise every SQLite allocation takes a global mutex.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 Result<std::unique_ptr<Connection>> OpenWriteConnection(const std::string& path) {
+  ConfigureSqliteOnce();
   bool memory = IsMemoryPath(path);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | (memory ? 0 : SQLITE_OPEN_URI);
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> db,

@@ -9,12 +9,22 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include "tests/storage/store_test_util.h"
 
 namespace stepline::storage {
 namespace {
 
 using testing::OpenOrDie;
+
+// User + system CPU time of the whole process.
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 // Counts outstanding callbacks so a thread can wait for its own commits.
 class Pending {
@@ -145,6 +155,40 @@ TEST_CASE("store throughput", "[.bench]") {
   int executions = writers * per_writer;
   std::printf("%d executions, %d events in %.2fs: %.0f executions/s, %.0f events/s\n", executions,
               executions * 8, seconds, executions / seconds, executions * 8 / seconds);
+  CHECK(failures == 0);
+}
+
+TEST_CASE("writer throughput on prepared batches", "[.bench]") {
+  testing::TempDir dir;
+  auto store = OpenOrDie(dir.File("bench.db"));
+  const int executions = 100000;
+  std::vector<WriteBatch> batches;
+  batches.reserve(executions * 2);
+  for (int i = 0; i < executions; ++i) {
+    std::string name = "p" + std::to_string(i);
+    std::string arn = testing::ExecutionArn(name);
+    WriteBatch start;
+    start.insert_executions.push_back(testing::SampleExecution(name));
+    start.append_events.push_back(testing::SampleEvents(arn, 1, 3));
+    batches.push_back(std::move(start));
+    WriteBatch finish;
+    finish.append_events.push_back(testing::SampleEvents(arn, 4, 5));
+    finish.update_executions.push_back(testing::Succeeded(arn));
+    batches.push_back(std::move(finish));
+  }
+  std::atomic<int> failures{0};
+  Pending pending;
+  auto begin = std::chrono::steady_clock::now();
+  double cpu_begin = CpuSeconds();
+  for (auto& batch : batches) store->Commit(std::move(batch), pending.Add(&failures));
+  pending.Wait();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  double cpu = CpuSeconds() - cpu_begin;
+  std::printf(
+      "prepared: %d executions, %d events in %.2fs (%.2f CPU s): %.0f executions/s, "
+      "%.0f events/s; per CPU second: %.0f executions, %.0f events\n",
+      executions, executions * 8, seconds, cpu, executions / seconds, executions * 8 / seconds,
+      executions / cpu, executions * 8 / cpu);
   CHECK(failures == 0);
 }
 
