@@ -595,9 +595,10 @@ Value Evaluator::EvalGroup(const std::vector<std::pair<NodePtr, NodePtr>>& pairs
   std::vector<std::pair<std::string, Entry>> groups;
   std::unordered_map<std::string, size_t> index;
   for (const auto& item : items) {
-    FramePtr ienv = reduce ? FrameFromTuple(env, item) : env;
+    FramePtr ienv = reduce && item.is_object() ? FrameFromTuple(env, item) : env;
     for (size_t p = 0; p < pairs.size(); ++p) {
-      Value key = Eval(pairs[p].first.get(), reduce ? TupleFocus(item) : item, ienv);
+      Value key =
+          Eval(pairs[p].first.get(), reduce && item.is_object() ? TupleFocus(item) : item, ienv);
       if (key.undefined()) continue;
       if (!key.is_string()) ThrowValue("T1003", position, key);
       auto it = index.find(key.str());

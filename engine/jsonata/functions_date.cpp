@@ -206,19 +206,15 @@ std::string FormatComponent(const DateParts& p, const Marker& m, int offset_min)
       value = wy;
       break;
     }
-    case 'w': {
-      int64_t first = DaysFromCivil(p.year, p.month, 1);
-      int64_t wy;
-      int wk_first = IsoWeek(first, wy);
-      int wk = IsoWeek(p.days, wy);
-      int first_dow = static_cast<int>(((first % 7) + 7 + 3) % 7) + 1;
-      value = wk - wk_first + (first_dow <= 4 ? 1 : 0);
-      if (value <= 0) value = wk;
+    case 'w':
+    case 'x': {
+      int64_t thursday = p.days - p.dow + 4;  // the week belongs to its Thursday's month
+      int64_t ty;
+      unsigned tm, td;
+      CivilFromDays(thursday, ty, tm, td);
+      value = c == 'x' ? static_cast<int64_t>(tm) : static_cast<int64_t>((td - 1) / 7 + 1);
       break;
     }
-    case 'x':
-      value = p.month;
-      break;
     case 'P':
       return ApplyNameCase(p.hour < 12 ? "am" : "pm", pres.empty() ? "n" : pres, m);
     case 'C':
@@ -233,7 +229,7 @@ std::string FormatComponent(const DateParts& p, const Marker& m, int offset_min)
   }
   if (pres.empty()) pres = (c == 'm' || c == 's') ? "01" : (c == 'F' ? "n" : "1");
   if (pres[0] == 'N' || pres[0] == 'n') {
-    if (c == 'M') return ApplyNameCase(kMonths[value - 1], pres, m);
+    if (c == 'M' || c == 'x') return ApplyNameCase(kMonths[value - 1], pres, m);
     if (c == 'F') return ApplyNameCase(kDays[value - 1], pres, m);
     ErrorArgs e;
     e.value = Value::String(std::string(1, c));
@@ -256,13 +252,17 @@ std::string FormatComponent(const DateParts& p, const Marker& m, int offset_min)
     }
     return s;
   }
-  if (c == 'Y' && m.has_max) {
-    value %= static_cast<int64_t>(std::pow(10, m.max_width));
-  } else if (c == 'Y') {
-    int digits = 0;
-    for (char ch : pres)
-      digits += (std::isdigit(static_cast<unsigned char>(ch)) || ch == '#') ? 1 : 0;
-    if (digits == 2 && pres.find(',') == std::string::npos && pres.size() == 2) value %= 100;
+  bool explicit_digits = pres.find_first_of("0123456789#") != std::string::npos && pres != "1";
+  int truncate = 0;
+  if (c == 'Y' && m.has_max) truncate = m.max_width;
+  if (c == 'Y' && !m.has_max && m.has_min && m.min_width == 2 && !explicit_digits) truncate = 2;
+  if (truncate > 0) {
+    value %= static_cast<int64_t>(std::pow(10, truncate));
+    pres = "1";
+  }
+  if (pres.size() > 1 && (pres.back() == 'o' || pres.back() == 'c') &&
+      pres.find(';') == std::string::npos) {
+    pres = pres.substr(0, pres.size() - 1) + ";" + pres.back();
   }
   std::string out = FormatInteger(static_cast<double>(value), pres);
   if (m.has_min && pres[0] != 'w' && pres[0] != 'W' && pres[0] != 'I' && pres[0] != 'i') {
@@ -289,6 +289,13 @@ int ParseOffset(const std::string& tz) {
 std::string FormatDateTime(int64_t millis, const std::string& picture, int offset_min) {
   DateParts p = Split(millis + static_cast<int64_t>(offset_min) * 60000);
   std::string out;
+  for (size_t i = 0; i < picture.size(); ++i) {
+    if (picture[i] == '[' && i + 1 < picture.size() && picture[i + 1] == '[') {
+      ++i;
+    } else if (picture[i] == '[' && picture.find(']', i) == std::string::npos) {
+      ThrowAt("D3135", -1);
+    }
+  }
   for (size_t i = 0; i < picture.size();) {
     char c = picture[i];
     if (c == '[' && i + 1 < picture.size() && picture[i + 1] == '[') {
@@ -335,7 +342,7 @@ std::optional<int64_t> ParseIso(const std::string& s) {
     }
   }
   int offset = 0;
-  if (i < s.size() && (s[i] == 'T' || s[i] == ' ')) {
+  if (i < s.size() && s[i] == 'T') {
     ++i;
     if (!num(2, h)) return std::nullopt;
     if (i < s.size() && s[i] == ':') {

@@ -248,6 +248,7 @@ std::vector<MatchInfo> AllMatches(CallCtx& ctx, const std::string& s, const Valu
   std::vector<MatchInfo> out;
   if (const Regex* re = AsRegex(matcher)) {
     for (const auto& m : re->SearchAll(s, limit)) {
+      if (m.end == m.start) ThrowAt("D1004", ctx.position, re->pattern());
       auto obj = NewObject();
       obj->Set("match", Str(s.substr(m.start, m.end - m.start)));
       obj->Set("index", Value::Number(static_cast<double>(CodePointCount(s.substr(0, m.start)))));
@@ -272,7 +273,12 @@ std::vector<MatchInfo> AllMatches(CallCtx& ctx, const std::string& s, const Valu
     long en = static_cast<long>(m.obj().Find("end")->number());
     size_t bs = FromU32(u.substr(0, std::max(0L, st))).size();
     size_t be = FromU32(u.substr(0, std::max(0L, en))).size();
-    out.push_back({bs, be, m});
+    auto shaped = NewObject();
+    shaped->Set("match", *m.obj().Find("match"));
+    shaped->Set("index", *m.obj().Find("start"));
+    const Value* groups = m.obj().Find("groups");
+    shaped->Set("groups", groups ? *groups : Value::Array(NewArray()));
+    out.push_back({bs, be, Value::Object(shaped)});
     const Value* next = m.obj().Find("next");
     if (!next || !next->is_function()) break;
     m = ctx.ev.Apply(*next, {}, ctx.input, ctx.env);

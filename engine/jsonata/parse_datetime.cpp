@@ -216,11 +216,10 @@ void CheckSpecifiers(const std::vector<Part>& parts) {
   };
   bool bad = have.count('X') || have.count('W') || have.count('w') || have.count('x');
   if (have.count('d')) {
-    bad = bad || have.count('M') || have.count('D');
+    bad = bad || have.count('M') || have.count('D') || gap("YdHmsf");
   } else {
-    bad = bad || gap("YMD");
+    bad = bad || gap("YMDHmsf");
   }
-  bad = bad || gap("Hmsf");
   if (bad) ThrowAt("D3136", -1);
 }
 
