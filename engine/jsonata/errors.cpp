@@ -2,6 +2,7 @@
 // test suite and AWS causes carry over).
 #include "engine/jsonata/errors.h"
 
+#include <cmath>
 #include <map>
 
 namespace stepline::jsonata {
@@ -45,9 +46,9 @@ const std::map<std::string, std::string>& Messages() {
       {"D1002", "Cannot negate a non-numeric value: {{value}}"},
       {"T1003", "Key in object structure must evaluate to a string; got: {{value}}"},
       {"D1004", "Regular expression matches zero length string"},
-      {"T1005", "Attempted to invoke a non-function. Did you mean ${{token}}?"},
+      {"T1005", "Attempted to invoke a non-function. Did you mean ${{{token}}}?"},
       {"T1006", "Attempted to invoke a non-function"},
-      {"T1007", "Attempted to partially apply a non-function. Did you mean ${{token}}?"},
+      {"T1007", "Attempted to partially apply a non-function. Did you mean ${{{token}}}?"},
       {"T1008", "Attempted to partially apply a non-function"},
       {"D1009", "Multiple key definitions evaluate to same key: {{value}}"},
       {"T1010",
@@ -150,17 +151,18 @@ const std::map<std::string, std::string>& Messages() {
       {"D3135", "No matching closing bracket ']' in date/time picture string"},
       {"D3136",
        "The date/time picture string is missing specifiers required to parse the timestamp"},
-      {"D3137", "{{message}}"},
+      {"D3137", "{{{message}}}"},
       {"D3138",
        "The $single() function expected exactly 1 matching result.  Instead it matched more."},
       {"D3139",
        "The $single() function expected exactly 1 matching result.  Instead it matched 0."},
-      {"D3140", "Malformed URL passed to ${{functionName}}(): {{value}}"},
-      {"D3141", "{{message}}"},
+      {"D3140", "Malformed URL passed to ${{{functionName}}}(): {{value}}"},
+      {"D3141", "{{{message}}}"},
       {"U1001",
        "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as "
        "tail-recursive."},
       {"U1002", "Expression evaluation timeout: Check for infinite loop"},
+      {"U1001T", "Expression evaluation timeout: Check for infinite loop"},
   };
   return kMessages;
 }
@@ -204,20 +206,36 @@ std::string JsString(const Value& v) {
   return "";
 }
 
+std::string Stringify(const Value& v, bool pretty);  // functions_string.cpp
+
+namespace {
+std::string Json(const Value& v) {
+  if (v.undefined()) return "undefined";
+  if (v.is_number()) return std::isfinite(v.number()) ? NumberToJsonata(v.number()) : "null";
+  try {
+    return Stringify(v, false);
+  } catch (const JsonataException&) {
+    return JsString(v);
+  }
+}
+}  // namespace
+
 Error MakeError(const std::string& code, const ErrorArgs& args) {
   Error e;
-  e.code = code;
+  e.code = code == "U1001T" ? "U1001" : code;
   e.position = args.position;
   e.token = args.token;
   auto it = Messages().find(code);
   std::string msg = it == Messages().end() ? code : it->second;
-  ReplaceAll(msg, "{{token}}", args.token.value_or(""));
-  ReplaceAll(msg, "{{value}}", args.has_value ? JsString(args.value) : "");
-  ReplaceAll(msg, "{{value2}}", args.has_value2 ? JsString(args.value2) : "");
+  std::string token = args.token.value_or("");
+  ReplaceAll(msg, "{{{token}}}", token);
+  ReplaceAll(msg, "{{{message}}}", args.message);
+  ReplaceAll(msg, "{{{functionName}}}", args.function_name);
+  ReplaceAll(msg, "{{token}}", args.token ? Json(Value::String(token)) : "undefined");
+  ReplaceAll(msg, "{{value}}", args.has_value ? Json(args.value) : "undefined");
+  ReplaceAll(msg, "{{value2}}", args.has_value2 ? Json(args.value2) : "undefined");
   ReplaceAll(msg, "{{index}}", std::to_string(args.index));
-  ReplaceAll(msg, "{{type}}", args.type);
-  ReplaceAll(msg, "{{message}}", args.message);
-  ReplaceAll(msg, "{{functionName}}", args.function_name);
+  ReplaceAll(msg, "{{type}}", Json(Value::String(args.type)));
   ReplaceAll(msg, "{{exp}}", args.exp);
   e.message = msg;
   if (args.has_value && !args.value.undefined()) e.value = ToJson(args.value);

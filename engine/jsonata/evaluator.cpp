@@ -171,7 +171,7 @@ void Evaluator::CheckLimits(int position) {
   char here;
   if (depth_ > max_depth_ || &here < stack_limit_) ThrowAt("U1001", position);
   if (has_deadline_ && (++steps_ & 255) == 0 && std::chrono::steady_clock::now() > deadline_) {
-    ThrowAt("U1002", position);
+    ThrowAt("U1001T", position);
   }
 }
 

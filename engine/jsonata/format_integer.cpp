@@ -167,7 +167,7 @@ std::string FormatDecimal(double value, const std::u32string& pic) {
 bool IsDecimalPicture(const std::u32string& p) {
   bool any = false;
   for (char32_t c : p) {
-    if (DigitFamily(c) >= 0 || c == '#') any = true;
+    if (DigitFamily(c) >= 0) any = true;
   }
   return any;
 }

@@ -59,11 +59,7 @@ bool ParseJsNumber(const std::string& s, double& out) {
   size_t i = 0, n = s.size();
   if (i < n && s[i] == '-') ++i;
   if (i >= n || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else {
-    while (i < n && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  }
+  while (i < n && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
   if (i < n && s[i] == '.') {
     ++i;
     if (i >= n || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;

@@ -72,7 +72,8 @@ void StringifyInto(std::string& out, const Value& v, bool pretty, int indent) {
       out += v.boolean() ? "true" : "false";
       return;
     case Kind::kNumber:
-      out += std::isfinite(v.number()) ? NumberToJsonata(v.number()) : "null";
+      if (!std::isfinite(v.number())) ThrowValue("D1001", -1, v);
+      out += NumberToJsonata(v.number());
       return;
     case Kind::kString:
       JsonQuote(out, v.str());
