@@ -320,8 +320,11 @@ Value Evaluator::Apply(const Value& proc, std::vector<Value> args, const Value& 
 int Evaluator::Arity(const Value& fn) const {
   if (!fn.is_function()) return 0;
   const FunctionNode& f = fn.fn();
-  if (f.type == FunctionNode::Type::kBuiltin)
-    return static_cast<int>(f.builtin->signature->params.size());
+  if (f.type == FunctionNode::Type::kBuiltin) {
+    int n = 0;  // optional parameters do not count, as JavaScript's Function.length
+    for (const auto& p : f.builtin->signature->params) n += p.optional ? 0 : 1;
+    return n;
+  }
   return f.arity;
 }
 
