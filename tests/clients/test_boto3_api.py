@@ -1,0 +1,221 @@
+"""The foundation API driven by boto3 (the default python3's), as users drive it.
+
+Usage: python3 test_boto3_api.py --binary path/to/stepline
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from stepline_server import SteplineServer  # noqa: E402
+
+import boto3  # noqa: E402
+from botocore.config import Config  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+
+BINARY = None
+ROLE = "arn:aws:iam::123456789012:role/test"
+PASS_CHAIN = {
+    "StartAt": "A",
+    "States": {
+        "A": {"Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.a", "Next": "B"},
+        "B": {"Type": "Pass", "End": True},
+    },
+}
+WAIT_LONG = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": True}}}
+
+
+def client(endpoint):
+    return boto3.client(
+        "stepfunctions",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def wait_done(sfn, arn, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        d = sfn.describe_execution(executionArn=arn)
+        if d["status"] != "RUNNING":
+            return d
+        time.sleep(0.02)
+    raise AssertionError("execution still RUNNING: " + arn)
+
+
+class Boto3Api(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = SteplineServer(BINARY).start()
+        cls.sfn = client(cls.server.endpoint)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def create(self, name, definition=PASS_CHAIN, **kw):
+        return self.sfn.create_state_machine(
+            name=name, definition=json.dumps(definition), roleArn=ROLE, **kw)
+
+    def assertError(self, code, fn, *args, **kw):
+        with self.assertRaises(ClientError) as ctx:
+            fn(*args, **kw)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], code)
+        return ctx.exception.response["Error"]["Message"]
+
+    def test_create_describe_list_update_delete(self):
+        created = self.create("crud")
+        arn = created["stateMachineArn"]
+        self.assertEqual(arn, "arn:aws:states:us-east-1:123456789012:stateMachine:crud")
+        self.assertGreater(created["creationDate"].timestamp(), 1.6e9)
+        d = self.sfn.describe_state_machine(stateMachineArn=arn)
+        self.assertEqual(d["name"], "crud")
+        self.assertEqual(d["status"], "ACTIVE")
+        self.assertEqual(d["type"], "STANDARD")
+        self.assertEqual(json.loads(d["definition"]), PASS_CHAIN)
+        self.assertEqual(d["roleArn"], ROLE)
+        names = [m["name"] for m in self.sfn.list_state_machines()["stateMachines"]]
+        self.assertIn("crud", names)
+        new_def = {"StartAt": "Only", "States": {"Only": {"Type": "Succeed"}}}
+        upd = self.sfn.update_state_machine(stateMachineArn=arn, definition=json.dumps(new_def))
+        self.assertIn("updateDate", upd)
+        self.assertEqual(json.loads(self.sfn.describe_state_machine(stateMachineArn=arn)["definition"]),
+                         new_def)
+        self.sfn.delete_state_machine(stateMachineArn=arn)
+        self.assertError("StateMachineDoesNotExist", self.sfn.describe_state_machine,
+                         stateMachineArn=arn)
+
+    def test_create_is_idempotent_but_conflicts_on_change(self):
+        a = self.create("idem")
+        b = self.create("idem")
+        self.assertEqual(a["stateMachineArn"], b["stateMachineArn"])
+        msg = self.assertError("StateMachineAlreadyExists", self.create, "idem",
+                               {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}})
+        self.assertIn(a["stateMachineArn"], msg)
+
+    def test_invalid_definition_and_name(self):
+        msg = self.assertError("InvalidDefinition", self.create, "bad-def",
+                               {"StartAt": "Missing", "States": {"A": {"Type": "Succeed"}}})
+        self.assertTrue(msg.startswith("Invalid State Machine Definition: "), msg)
+        self.assertError("InvalidName", self.create, "bad name")
+        self.assertError("InvalidArn", self.sfn.describe_state_machine, stateMachineArn="nope")
+
+    def test_start_describe_history_and_outputs(self):
+        arn = self.create("run")["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn, name="first", input='{"k": "v"}')
+        self.assertTrue(ex["executionArn"].endswith(":execution:run:first"))
+        d = wait_done(self.sfn, ex["executionArn"])
+        self.assertEqual(d["status"], "SUCCEEDED")
+        self.assertEqual(json.loads(d["output"]), {"k": "v", "a": {"x": 1}})
+        self.assertEqual(json.loads(d["input"]), {"k": "v"})
+        self.assertIn("stopDate", d)
+        events = self.sfn.get_execution_history(executionArn=ex["executionArn"])["events"]
+        self.assertEqual([e["type"] for e in events],
+                         ["ExecutionStarted", "PassStateEntered", "PassStateExited",
+                          "PassStateEntered", "PassStateExited", "ExecutionSucceeded"])
+        self.assertEqual([e["id"] for e in events], [1, 2, 3, 4, 5, 6])
+        self.assertEqual([e["previousEventId"] for e in events], [0, 0, 2, 3, 4, 5])
+        self.assertEqual(events[1]["stateEnteredEventDetails"]["name"], "A")
+        rev = self.sfn.get_execution_history(executionArn=ex["executionArn"], reverseOrder=True)
+        self.assertEqual(rev["events"][0]["type"], "ExecutionSucceeded")
+        for_exec = self.sfn.describe_state_machine_for_execution(executionArn=ex["executionArn"])
+        self.assertEqual(json.loads(for_exec["definition"]), PASS_CHAIN)
+
+    def test_history_pagination_never_repeats_a_token(self):
+        arn = self.create("paged")["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn)
+        wait_done(self.sfn, ex["executionArn"])
+        ids, token, tokens = [], None, set()
+        while True:
+            kw = {"executionArn": ex["executionArn"], "maxResults": 2}
+            if token:
+                kw["nextToken"] = token
+            page = self.sfn.get_execution_history(**kw)
+            ids += [e["id"] for e in page["events"]]
+            token = page.get("nextToken")
+            if not token:
+                break
+            self.assertNotIn(token, tokens)
+            tokens.add(token)
+        self.assertEqual(ids, [1, 2, 3, 4, 5, 6])
+
+    def test_start_execution_rules(self):
+        arn = self.create("rules", WAIT_LONG)["stateMachineArn"]
+        a = self.sfn.start_execution(stateMachineArn=arn, name="same", input="{}")
+        b = self.sfn.start_execution(stateMachineArn=arn, name="same", input="{}")
+        self.assertEqual(a["executionArn"], b["executionArn"])
+        self.assertError("ExecutionAlreadyExists", self.sfn.start_execution,
+                         stateMachineArn=arn, name="same", input='{"other": 1}')
+        self.assertError("InvalidExecutionInput", self.sfn.start_execution,
+                         stateMachineArn=arn, input="{not json")
+        self.assertError("InvalidName", self.sfn.start_execution,
+                         stateMachineArn=arn, name="has space")
+        self.assertError("StateMachineDoesNotExist", self.sfn.start_execution,
+                         stateMachineArn=arn + "-missing")
+        unnamed = self.sfn.start_execution(stateMachineArn=arn)
+        self.assertRegex(unnamed["executionArn"], r":execution:rules:[0-9a-f-]{36}$")
+        self.sfn.stop_execution(executionArn=a["executionArn"])
+        self.sfn.stop_execution(executionArn=unnamed["executionArn"])
+
+    def test_payload_limit(self):
+        arn = self.create("big")["stateMachineArn"]
+        big = json.dumps({"s": "x" * 262144})
+        self.assertError("InvalidExecutionInput", self.sfn.start_execution,
+                         stateMachineArn=arn, input=big)
+
+    def test_stop_and_list_executions(self):
+        arn = self.create("stoppable", WAIT_LONG)["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn, name="s1")
+        time.sleep(0.1)
+        running = self.sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")
+        self.assertEqual([e["name"] for e in running["executions"]], ["s1"])
+        stopped = self.sfn.stop_execution(executionArn=ex["executionArn"], error="E", cause="C")
+        self.assertIn("stopDate", stopped)
+        d = wait_done(self.sfn, ex["executionArn"])
+        self.assertEqual(d["status"], "ABORTED")
+        events = self.sfn.get_execution_history(executionArn=ex["executionArn"])["events"]
+        self.assertEqual(events[-1]["type"], "ExecutionAborted")
+        self.assertEqual(events[-1]["executionAbortedEventDetails"], {"error": "E", "cause": "C"})
+        self.assertEqual(self.sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")
+                         ["executions"], [])
+        aborted = self.sfn.list_executions(stateMachineArn=arn, statusFilter="ABORTED")
+        self.assertEqual(len(aborted["executions"]), 1)
+
+    def test_failed_execution_has_error_and_cause(self):
+        arn = self.create("fails", {"StartAt": "F", "States": {
+            "F": {"Type": "Fail", "Error": "MyError", "Cause": "because"}}})["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn)
+        d = wait_done(self.sfn, ex["executionArn"])
+        self.assertEqual((d["status"], d["error"], d["cause"]), ("FAILED", "MyError", "because"))
+
+    def test_unknown_execution(self):
+        self.assertError("ExecutionDoesNotExist", self.sfn.describe_execution,
+                         executionArn="arn:aws:states:us-east-1:123456789012:execution:no:no")
+
+    def test_restart_keeps_everything(self):
+        arn = self.create("durable")["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn, name="before-restart", input='{"n": 1}')
+        wait_done(self.sfn, ex["executionArn"])
+        history = self.sfn.get_execution_history(executionArn=ex["executionArn"])["events"]
+        self.server.restart()
+        d = self.sfn.describe_execution(executionArn=ex["executionArn"])
+        self.assertEqual(d["status"], "SUCCEEDED")
+        self.assertEqual(json.loads(d["output"]), {"n": 1, "a": {"x": 1}})
+        self.assertEqual(self.sfn.get_execution_history(executionArn=ex["executionArn"])["events"],
+                         history)
+        self.assertEqual(self.sfn.describe_state_machine(stateMachineArn=arn)["name"], "durable")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    args, rest = parser.parse_known_args()
+    BINARY = args.binary
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
