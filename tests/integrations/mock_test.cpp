@@ -135,3 +135,33 @@ TEST_CASE("malformed mock configurations are rejected with a reason") {
   CHECK(bad(R"({"StateMachines": {"S": {"TestCases": {"T": {"A": "Missing"}}}}})")
             .find("names no mocked response") != std::string::npos);
 }
+
+#include "integrations/default_dispatcher.h"
+
+TEST_CASE("the default dispatcher answers mocks first, then local handlers") {
+  std::string dir = "/tmp/stepline_default_" + std::to_string(::getpid());
+  std::string mocks = dir + "_mocks.json", handlers = dir + "_handlers.json";
+  std::ofstream(mocks) << kConfig;
+  std::ofstream(handlers) << R"({"Handlers": {"fn": {"Command": "echo '\"local\"'"}}})";
+  IntegrationsConfig config;
+  config.mock_config_path = mocks;
+  config.handlers_config_path = handlers;
+  auto d = MakeDefaultDispatcher(config);
+  std::remove(mocks.c_str());
+  std::remove(handlers.c_str());
+  REQUIRE(d.ok());
+  auto run = [&](TaskRequest r) {
+    std::promise<TaskOutcome> p;
+    auto f = p.get_future();
+    (*d)->Dispatch(std::move(r), [&p](TaskOutcome o) { p.set_value(std::move(o)); });
+    return f.get();
+  };
+  TaskRequest r = Request("HappyPath", "SQSState", 0);
+  r.spec = *ParseResource("arn:aws:states:::sqs:sendMessage");
+  CHECK(run(r).result["MessageId"] == "m-1");
+  r = Request("", "Other", 0);
+  r.spec = *ParseResource("arn:aws:lambda:us-east-1:123456789012:function:fn");
+  CHECK(run(r).result == "local");
+  config.mock_config_path = "/nonexistent.json";
+  CHECK_FALSE(MakeDefaultDispatcher(config).ok());
+}
