@@ -83,8 +83,9 @@ Result<Page<ExecutionRecord>> SqliteStore::ListExecutions(const ExecutionQuery& 
 Result<std::vector<ExecutionRecord>> SqliteStore::ListRunningExecutions() {
   ASSIGN_OR_RETURN(ReaderPool::Lease lease, readers_.Acquire());
   return QueryAll<ExecutionRecord>(
-      lease.db(), Select(kExecutionColumns, "FROM executions WHERE status = 'RUNNING' ORDER BY id"),
-      ReadExecutionRow);
+      lease.db(),  // Served by the partial index executions_running: grouped by state
+      // machine, in insertion order within each.
+      Select(kExecutionColumns, "FROM executions WHERE status = 'RUNNING'"), ReadExecutionRow);
 }
 
 Result<int64_t> SqliteStore::CountOpenExecutions(const std::string& state_machine_arn) {

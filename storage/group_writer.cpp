@@ -81,43 +81,55 @@ bool GroupWriter::TakeGroup(std::vector<PendingCommit>* group) {
 }
 
 std::vector<Status> GroupWriter::CommitGroup(std::vector<PendingCommit>& group) {
-  std::unique_lock<std::mutex> lock;
-  if (db_mutex_ != nullptr) lock = std::unique_lock<std::mutex>(*db_mutex_);
-  Status begin = RunCached(*db_, "BEGIN IMMEDIATE");
-  if (!begin.ok()) return std::vector<Status>(group.size(), begin);
-  std::vector<Status> statuses = ApplyGroup(group);
-  if (!db_->InTransaction()) {  // already failed and rolled back as a whole
-    sequences_.Rollback();
-    return statuses;
-  }
-  Status commit = RunCached(*db_, "COMMIT");
-  if (commit.ok()) {
-    sequences_.Commit();
-    return statuses;
-  }
-  (void)RunCached(*db_, "ROLLBACK");
-  sequences_.Rollback();
-  for (Status& st : statuses) {
-    if (st.ok()) st = Status(ErrorCode::kStorage, "commit failed: " + commit.message());
+  std::vector<Status> statuses(group.size());
+  std::vector<size_t> todo(group.size());
+  for (size_t i = 0; i < todo.size(); ++i) todo[i] = i;
+  // A batch that makes SQLite abandon the whole transaction (disk full, I/O
+  // error) is failed alone and the others are retried in a new transaction.
+  while (!todo.empty()) {
+    size_t culprit = RunTransaction(group, todo, &statuses);
+    if (culprit == kNone) break;
+    todo.erase(todo.begin() + static_cast<std::ptrdiff_t>(culprit));
   }
   return statuses;
 }
 
-std::vector<Status> GroupWriter::ApplyGroup(std::vector<PendingCommit>& group) {
-  std::vector<Status> statuses;
-  statuses.reserve(group.size());
-  for (const PendingCommit& commit : group) {
-    Status st = ApplyOne(commit);
-    if (!db_->InTransaction()) {
-      // SQLite abandoned the whole transaction (e.g. disk full): nothing in
-      // this group is committed, so every batch reports the failure.
-      Status lost(ErrorCode::kStorage, "transaction rolled back: " +
-                                           (st.ok() ? std::string("unknown error") : st.message()));
-      return std::vector<Status>(group.size(), lost);
-    }
-    statuses.push_back(std::move(st));
+size_t GroupWriter::RunTransaction(std::vector<PendingCommit>& group,
+                                   const std::vector<size_t>& todo, std::vector<Status>* statuses) {
+  std::unique_lock<std::mutex> lock;
+  if (db_mutex_ != nullptr) lock = std::unique_lock<std::mutex>(*db_mutex_);
+  Status begin = RunCached(*db_, "BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (size_t i : todo) (*statuses)[i] = begin;
+    return kNone;
   }
-  return statuses;
+  for (size_t pos = 0; pos < todo.size(); ++pos) {
+    Status st = ApplyOne(group[todo[pos]]);
+    if (!db_->InTransaction()) {
+      sequences_.Rollback();
+      (*statuses)[todo[pos]] =
+          st.ok() ? Status(ErrorCode::kStorage, "transaction rolled back") : std::move(st);
+      return pos;
+    }
+    (*statuses)[todo[pos]] = std::move(st);
+  }
+  FinishTransaction(todo, statuses);
+  return kNone;
+}
+
+void GroupWriter::FinishTransaction(const std::vector<size_t>& todo,
+                                    std::vector<Status>* statuses) {
+  Status commit = RunCached(*db_, "COMMIT");
+  if (commit.ok()) {
+    sequences_.Commit();
+    return;
+  }
+  (void)RunCached(*db_, "ROLLBACK");
+  sequences_.Rollback();
+  for (size_t i : todo) {
+    Status& st = (*statuses)[i];
+    if (st.ok()) st = Status(ErrorCode::kStorage, "commit failed: " + commit.message());
+  }
 }
 
 Status GroupWriter::ApplyOne(const PendingCommit& commit) {

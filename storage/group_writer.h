@@ -9,8 +9,10 @@
 // on the writer thread and must not block on another commit (CommitAndWait
 // from a callback would deadlock; the store refuses it).
 // Invariants: every submitted batch gets exactly one callback; a callback
-// reporting OK means the batch is committed; if the transaction itself fails
-// (I/O error, disk full) every batch in it is reported with that error.
+// reporting OK means the batch is committed. If a batch makes SQLite abandon
+// the whole transaction (disk full, I/O error), that batch fails and the
+// others are retried in a fresh transaction; if COMMIT itself fails, every
+// batch of that transaction reports the error.
 #pragma once
 
 #include <condition_variable>
@@ -48,8 +50,15 @@ class GroupWriter {
   // Waits for work; false when closing and nothing is left.
   bool TakeGroup(std::vector<PendingCommit>* group);
   std::vector<Status> CommitGroup(std::vector<PendingCommit>& group);
-  std::vector<Status> ApplyGroup(std::vector<PendingCommit>& group);
+  // Applies group[todo[...]] in one transaction, setting their statuses.
+  // Returns the position in `todo` of a batch whose failure lost the whole
+  // transaction (nothing committed), or kNone.
+  size_t RunTransaction(std::vector<PendingCommit>& group, const std::vector<size_t>& todo,
+                        std::vector<Status>* statuses);
+  void FinishTransaction(const std::vector<size_t>& todo, std::vector<Status>* statuses);
   Status ApplyOne(const PendingCommit& commit);
+
+  static constexpr size_t kNone = static_cast<size_t>(-1);
 
   Connection* db_;
   std::mutex* db_mutex_;

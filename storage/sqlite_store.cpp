@@ -40,8 +40,9 @@ void ConfigureSqliteOnce() {
   std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
-Result<std::unique_ptr<Connection>> OpenWriteConnection(const std::string& path) {
+Result<std::unique_ptr<Connection>> OpenWriteConnection(const StoreOptions& options) {
   ConfigureSqliteOnce();
+  const std::string& path = options.path;
   bool memory = IsMemoryPath(path);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | (memory ? 0 : SQLITE_OPEN_URI);
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> db,
@@ -53,13 +54,16 @@ Result<std::unique_ptr<Connection>> OpenWriteConnection(const std::string& path)
     return Status(ErrorCode::kStorage,
                   "cannot open database " + db->path() + ": " + migrated.message());
   }
+  if (options.max_page_count > 0) {
+    RETURN_IF_ERROR(db->Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count)));
+  }
   return db;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Store>> SqliteStore::Open(const StoreOptions& options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Connection> db, OpenWriteConnection(options.path));
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> db, OpenWriteConnection(options));
   bool memory = IsMemoryPath(options.path);
   return std::unique_ptr<Store>(new SqliteStore(std::move(db), memory, options));
 }

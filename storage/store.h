@@ -200,6 +200,7 @@ class Store {
   virtual Result<std::optional<ExecutionRecord>> GetExecution(const std::string& arn) = 0;
   // Newest first (start_date desc).
   virtual Result<Page<ExecutionRecord>> ListExecutions(const ExecutionQuery& query) = 0;
+  // Every RUNNING execution (grouped by state machine; no particular order).
   virtual Result<std::vector<ExecutionRecord>> ListRunningExecutions() = 0;
   virtual Result<int64_t> CountOpenExecutions(const std::string& state_machine_arn) = 0;
   virtual Result<Page<HistoryEvent>> GetHistory(const std::string& execution_arn, bool reverse,
@@ -222,6 +223,9 @@ struct StoreOptions {
   // when others are known to be coming (0: commit as soon as the queue empties).
   int max_batch_delay_us = 0;
   size_t max_batches_per_transaction = 512;
+  // Testing aid: caps the database file at this many pages (PRAGMA
+  // max_page_count) to simulate a full disk. 0: no cap.
+  int64_t max_page_count = 0;
 };
 
 // Opens (creating and migrating as needed) a SQLite store. Errors on a

@@ -165,6 +165,35 @@ TEST_CASE("Close drains queued batches, then commits fail with Unavailable", "[s
   store->Close();  // idempotent
 }
 
+TEST_CASE("a full disk fails the batches it affects and the store carries on", "[storage]") {
+  testing::TempDir dir;
+  StoreOptions options;
+  options.path = dir.File("full.db");
+  options.max_batch_delay_us = 200000;
+  options.max_page_count = 80;  // about 320 KiB
+  auto opened = OpenSqliteStore(options);
+  REQUIRE(opened.ok());
+  auto store = std::move(opened).value();
+  WriteBatch huge = InsertBatch("huge");
+  huge.insert_executions[0].input = "\"" + std::string(1 << 20, 'x') + "\"";
+  Collector done(3);
+  store->Commit(InsertBatch("before"), done.Slot(0));
+  store->Commit(std::move(huge), done.Slot(1));
+  store->Commit(InsertBatch("after"), done.Slot(2));
+  done.Wait();
+  INFO(done.at(1).ToString());
+  CHECK(done.at(1).code() == ErrorCode::kStorage);
+  CHECK(done.at(1).message().find("full") != std::string::npos);
+  // The batches around it were retried without it.
+  CHECK(done.at(0).ok());
+  CHECK(done.at(2).ok());
+  CHECK(store->GetExecution(testing::ExecutionArn("before"))->has_value());
+  CHECK(store->GetExecution(testing::ExecutionArn("after"))->has_value());
+  CHECK_FALSE(store->GetExecution(testing::ExecutionArn("huge"))->has_value());
+  // Small writes still fit afterwards.
+  CommitOk(*store, InsertBatch("later"));
+}
+
 TEST_CASE("ListRunningExecutions and CountOpenExecutions see only RUNNING", "[storage]") {
   auto store = OpenOrDie(":memory:");
   WriteBatch batch;
