@@ -53,9 +53,7 @@ void ReadProcessor(const FieldReader& in, ParseContext& ctx, MapSpec& map) {
 
 void RejectInlineOnly(const FieldReader& in, const MapSpec& map, ParseContext& ctx) {
   if (map.distributed) return;
-  for (const char* key : {"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount",
-                          "ToleratedFailureCountPath", "ToleratedFailurePercentage",
-                          "ToleratedFailurePercentagePath", "Label"}) {
+  for (const char* key : {"ItemReader", "ItemBatcher", "ResultWriter", "Label"}) {
     if (in.Has(key)) ctx.Schema("Field '" + std::string(key) + "' is not supported", in.location());
   }
 }
@@ -113,10 +111,6 @@ void ReadItems(const FieldReader& in, QueryLanguage language, ParseContext& ctx,
 
 void ReadDistributed(const FieldReader& in, QueryLanguage language, ParseContext& ctx,
                      MapSpec& map) {
-  map.tolerated_failure_count =
-      ParseDynamicNumber(in, "ToleratedFailureCount", language, 0, std::nullopt, true, ctx);
-  map.tolerated_failure_percentage =
-      ParseDynamicNumber(in, "ToleratedFailurePercentage", language, 0, 100, false, ctx);
   if (in.Has("ItemReader")) ReadItemReader(in, language, ctx, map);
   if (const Json* batcher = in.Object("ItemBatcher")) map.item_batcher = *batcher;
   if (const Json* writer = in.Object("ResultWriter")) map.result_writer = *writer;
@@ -155,6 +149,11 @@ void ParseMap(const FieldReader& in, ParseContext& ctx, State& state) {
   ReadItems(in, state.query_language, ctx, map);
   map.max_concurrency =
       ParseDynamicNumber(in, "MaxConcurrency", state.query_language, 0, std::nullopt, true, ctx);
+  // AWS accepts the tolerances on inline Maps too (they never trip there).
+  map.tolerated_failure_count = ParseDynamicNumber(
+      in, "ToleratedFailureCount", state.query_language, 0, std::nullopt, true, ctx);
+  map.tolerated_failure_percentage = ParseDynamicNumber(in, "ToleratedFailurePercentage",
+                                                        state.query_language, 0, 100, false, ctx);
   if (map.distributed) ReadDistributed(in, state.query_language, ctx, map);
   state.spec = std::move(map);
 }

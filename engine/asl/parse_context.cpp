@@ -238,10 +238,32 @@ std::optional<jsonpath::PayloadTemplate> CompilePayload(const Json& value,
   return std::move(compiled).value();
 }
 
+namespace {
+
+// The location of the first "{% %}" string inside `value` that fails to compile.
+std::string FailingLocation(const Json& value, const std::string& location) {
+  if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) {
+      if (!jsonata::Template::Compile(child).ok())
+        return FailingLocation(child, Child(location, key));
+    }
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (!jsonata::Template::Compile(value[i]).ok()) {
+        return FailingLocation(value[i], location + "[" + std::to_string(i) + "]");
+      }
+    }
+  }
+  return location;
+}
+
+}  // namespace
+
 std::optional<jsonata::Template> CompileJsonata(const Json& value, const std::string& location,
                                                 ParseContext& ctx) {
   auto compiled = jsonata::Template::Compile(value);
   if (compiled.ok()) return std::move(compiled).value();
+  std::string at = FailingLocation(value, location);
   // The library's text may carry its own AWS code ("INVALID_JSONATA_EXPRESSION: ...").
   const std::string& text = compiled.status().message();
   size_t colon = text.find(": ");
@@ -251,9 +273,9 @@ std::optional<jsonata::Template> CompileJsonata(const Json& value, const std::st
     coded = (c >= 'A' && c <= 'Z') || c == '_';
   }
   if (coded) {
-    ctx.Error(text.substr(0, colon), text.substr(colon + 2), location);
+    ctx.Error(text.substr(0, colon), text.substr(colon + 2), at);
   } else {
-    ctx.Schema(text, location);
+    ctx.Schema(text, at);
   }
   return std::nullopt;
 }
