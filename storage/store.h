@@ -179,10 +179,23 @@ class Store {
   virtual ~Store() = default;
 
   // --- writes ---
+  // `done` (may be empty) gets the batch's outcome on the writer thread:
+  // OK (durable), kExecutionAlreadyExists (duplicate insert),
+  // kExecutionDoesNotExist (update/append to an unknown execution), kInternal
+  // (event ids that do not continue the stored sequence), kStorage (SQLite or
+  // disk failure). After Close it runs at once, on the caller's thread, with
+  // kUnavailable. Callbacks must be quick and must not block on the store's
+  // writes (post work elsewhere); reads from a callback are fine.
   using Callback = std::function<void(Status)>;
   virtual void Commit(WriteBatch batch, Callback done) = 0;
-  // Convenience: Commit and wait. Not for hot paths on I/O threads.
+  // Convenience: Commit and wait. Not for hot paths on I/O threads. Returns
+  // kInternal when called from a callback (it would deadlock).
   virtual Status CommitAndWait(WriteBatch batch) = 0;
+
+  // Listings return opaque next_tokens bound to the listing and its filters;
+  // a malformed or foreign token is kInvalidToken. max_results is clamped to
+  // 1..1000 (0 means 100). State machines, activities and aliases list by
+  // creation_date, then arn, ascending.
 
   // --- state machines ---
   virtual Result<std::optional<StateMachineRecord>> GetStateMachine(const std::string& arn) = 0;
@@ -198,11 +211,13 @@ class Store {
 
   // --- executions ---
   virtual Result<std::optional<ExecutionRecord>> GetExecution(const std::string& arn) = 0;
-  // Newest first (start_date desc).
+  // Newest first (start_date desc, then most recently inserted). Every
+  // non-empty filter of the query applies (AND).
   virtual Result<Page<ExecutionRecord>> ListExecutions(const ExecutionQuery& query) = 0;
   // Every RUNNING execution (grouped by state machine; no particular order).
   virtual Result<std::vector<ExecutionRecord>> ListRunningExecutions() = 0;
   virtual Result<int64_t> CountOpenExecutions(const std::string& state_machine_arn) = 0;
+  // GetHistory and LoadEvents: kExecutionDoesNotExist for an unknown arn.
   virtual Result<Page<HistoryEvent>> GetHistory(const std::string& execution_arn, bool reverse,
                                                 const PageRequest& page) = 0;
   // Every event of an execution in id order (replay after restart).
@@ -229,7 +244,11 @@ struct StoreOptions {
 };
 
 // Opens (creating and migrating as needed) a SQLite store. Errors on a
-// corrupt or unwritable file are reported here with the path and SQLite's text.
+// corrupt or unwritable file are reported here (kStorage) with the path and
+// SQLite's text. ":memory:" (or an empty path) opens a private in-memory
+// database: one connection shared by the writer and readers under a mutex,
+// for tests and ephemeral runs. Any other path is a file (or a "file:" URI)
+// opened in WAL mode with one reader connection per concurrent reader.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options);
 
 }  // namespace stepline::storage
