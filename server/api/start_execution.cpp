@@ -1,0 +1,193 @@
+// StartExecution: validates the request, resolves a state machine, version or
+// alias ARN to the revision to run, applies AWS's idempotency rule for
+// STANDARD executions and hands a complete ExecutionRecord to the engine.
+// The reply is sent when the engine reports the record durable.
+#include <memory>
+
+#include "common/ids.h"
+#include "common/limits.h"
+#include "engine/runtime/engine.h"
+#include "server/api/actions.h"
+#include "server/api/resources.h"
+
+namespace stepline::api {
+namespace {
+
+using storage::ExecutionRecord;
+
+// What an execution runs: the machine and the revision chosen.
+struct Target {
+  storage::StateMachineRecord machine;
+  std::string revision_id, definition, role_arn;
+  std::string version_arn, alias_arn;
+};
+
+struct StartRequest {
+  ParsedArn arn;
+  std::string name, input = "{}";
+  std::optional<std::string> trace_header;
+};
+
+Status InvalidInput(const std::string& why) {
+  return Status(ErrorCode::kInvalidExecutionInput,
+                "Invalid State Machine Execution Input: '" + why + "'");
+}
+
+Result<StartRequest> ReadStartRequest(const Json& request) {
+  StartRequest out;
+  ASSIGN_OR_RETURN(out.arn, RequiredArn(request, "stateMachineArn",
+                                        {ArnKind::kStateMachine, ArnKind::kVersion, ArnKind::kAlias,
+                                         ArnKind::kLabeled}));
+  ASSIGN_OR_RETURN(std::optional<std::string> name, OptString(request, "name"));
+  ASSIGN_OR_RETURN(std::optional<std::string> input, OptString(request, "input"));
+  ASSIGN_OR_RETURN(out.trace_header, OptString(request, "traceHeader"));
+  ConstraintErrors errors;
+  if (out.trace_header) errors.MaxLength("traceHeader", *out.trace_header, 256);
+  RETURN_IF_ERROR(errors.ToStatus());
+  if (out.arn.kind == ArnKind::kLabeled) {
+    return ValidationError(
+        "Invalid Arn: 'This API does not support labeled ARNs: " + out.arn.arn + "'",
+        "API_DOES_NOT_SUPPORT_LABELED_ARNS");
+  }
+  if (name) RETURN_IF_ERROR(CheckName(*name));
+  out.name = name ? *name : NewUuid();
+  if (input) out.input = *input;
+  if (out.input.size() > limits::kMaxPayloadBytes) {
+    return InvalidInput("Input exceeds the maximum size of " +
+                        std::to_string(limits::kMaxPayloadBytes) + " bytes");
+  }
+  Result<Json> parsed = ParseJson(out.input);
+  if (!parsed.ok()) return InvalidInput(parsed.status().message());
+  return out;
+}
+
+// Picks one of the alias's versions by weight.
+std::string RouteAlias(const Json& routing) {
+  int64_t total = 0;
+  for (const Json& route : routing) total += route.value("weight", int64_t{0});
+  if (total <= 0) return routing.empty() ? "" : routing[0].value("stateMachineVersionArn", "");
+  int64_t pick = static_cast<int64_t>(RandomU64() % static_cast<uint64_t>(total));
+  for (const Json& route : routing) {
+    pick -= route.value("weight", int64_t{0});
+    if (pick < 0) return route.value("stateMachineVersionArn", "");
+  }
+  return routing.back().value("stateMachineVersionArn", "");
+}
+
+Status ResolveVersion(const ApiContext& ctx, const std::string& version_arn, Target& target) {
+  ASSIGN_OR_RETURN(std::optional<storage::VersionRecord> version,
+                   ctx.deps.store->GetVersion(version_arn));
+  if (!version) return StateMachineDoesNotExist(version_arn);
+  ASSIGN_OR_RETURN(std::optional<storage::RevisionRecord> revision,
+                   ctx.deps.store->GetRevision(version->state_machine_arn, version->revision_id));
+  if (!revision) return Status(ErrorCode::kInternal, "revision of " + version_arn + " is missing");
+  target.version_arn = version_arn;
+  target.revision_id = revision->revision_id;
+  target.definition = revision->definition;
+  target.role_arn = revision->role_arn;
+  return Status::Ok();
+}
+
+Result<Target> Resolve(const ApiContext& ctx, const ParsedArn& arn) {
+  Target target;
+  ASSIGN_OR_RETURN(target.machine, LoadStateMachine(ctx, arn.StateMachineArn()));
+  if (target.machine.status == "DELETING") {
+    return Status(ErrorCode::kStateMachineDeleting,
+                  "State machine is being deleted: '" + target.machine.arn + "'");
+  }
+  if (arn.kind == ArnKind::kVersion) {
+    RETURN_IF_ERROR(ResolveVersion(ctx, arn.arn, target));
+  } else if (arn.kind == ArnKind::kAlias) {
+    ASSIGN_OR_RETURN(std::optional<storage::AliasRecord> alias, ctx.deps.store->GetAlias(arn.arn));
+    if (!alias) return StateMachineDoesNotExist(arn.arn);
+    RETURN_IF_ERROR(ResolveVersion(ctx, RouteAlias(alias->routing_configuration), target));
+    target.alias_arn = arn.arn;
+  } else {
+    target.revision_id = target.machine.revision_id;
+    target.definition = target.machine.definition;
+    target.role_arn = target.machine.role_arn;
+  }
+  return target;
+}
+
+bool SameInput(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  Result<Json> ja = ParseJson(a);
+  Result<Json> jb = ParseJson(b);
+  return ja.ok() && jb.ok() && *ja == *jb;
+}
+
+// AWS's rule for a repeated name: the same input while the first is still
+// RUNNING returns the first; anything else is ExecutionAlreadyExists.
+Result<Json> Repeated(const ExecutionRecord& existing, const std::string& input) {
+  if (existing.status == "RUNNING" && SameInput(existing.input, input)) {
+    return Json{{"executionArn", existing.arn}, {"startDate", Timestamp(existing.start_date)}};
+  }
+  return Status(ErrorCode::kExecutionAlreadyExists,
+                "Execution Already Exists: '" + existing.arn + "'");
+}
+
+ExecutionRecord BuildRecord(const ApiContext& ctx, const StartRequest& start,
+                            const Target& target) {
+  ExecutionRecord record;
+  bool express = target.machine.type == "EXPRESS";
+  record.arn = express ? ExpressExecutionArn(start.arn, start.name, NewUuid())
+                       : ExecutionArn(start.arn, start.name);
+  record.state_machine_arn = target.machine.arn;
+  record.name = start.name;
+  record.type = target.machine.type;
+  record.status = "RUNNING";
+  record.input = start.input;
+  record.start_date = ctx.Now();
+  record.revision_id = target.revision_id;
+  record.role_arn = target.role_arn;
+  record.state_machine_version_arn = target.version_arn;
+  record.state_machine_alias_arn = target.alias_arn;
+  if (start.trace_header) record.trace_header = *start.trace_header;
+  return record;
+}
+
+// After the engine refused a duplicate (a racing start with the same name).
+void AnswerDuplicate(const ApiContext& ctx, const std::string& arn, const std::string& input,
+                     const Reply& reply) {
+  Result<std::optional<ExecutionRecord>> existing = ctx.deps.store->GetExecution(arn);
+  if (!existing.ok()) return reply(existing.status());
+  if (!existing->has_value()) {
+    return reply(
+        Status(ErrorCode::kExecutionAlreadyExists, "Execution Already Exists: '" + arn + "'"));
+  }
+  reply(Repeated(**existing, input));
+}
+
+void StartExecution(const ApiContext& ctx, const Json& request, Reply reply) {
+  Result<StartRequest> start = ReadStartRequest(request);
+  if (!start.ok()) return reply(start.status());
+  Result<Target> target = Resolve(ctx, start->arn);
+  if (!target.ok()) return reply(target.status());
+  ExecutionRecord record = BuildRecord(ctx, *start, *target);
+  if (record.type == "STANDARD") {
+    Result<std::optional<ExecutionRecord>> existing = ctx.deps.store->GetExecution(record.arn);
+    if (!existing.ok()) return reply(existing.status());
+    if (existing->has_value()) return reply(Repeated(**existing, record.input));
+  }
+  Result<DefinitionCache::Machine> machine = ctx.cache->GetOrParse(
+      target->machine.arn, target->revision_id, target->definition, record.type == "EXPRESS");
+  if (!machine.ok()) return reply(machine.status());
+  Json answer = {{"executionArn", record.arn}, {"startDate", Timestamp(record.start_date)}};
+  std::string arn = record.arn, input = record.input;
+  const ApiContext* context = &ctx;
+  ctx.deps.engine->Start(std::move(record), *machine,
+                         [context, arn, input, answer, reply](Status status) {
+                           if (status.code() == ErrorCode::kExecutionAlreadyExists) {
+                             return AnswerDuplicate(*context, arn, input, reply);
+                           }
+                           if (!status.ok()) return reply(status);
+                           reply(answer);
+                         });
+}
+
+}  // namespace
+
+void RegisterExecutionStartActions(ActionTable& table) { table["StartExecution"] = StartExecution; }
+
+}  // namespace stepline::api
