@@ -96,7 +96,8 @@ TaskOutcome LambdaOutcome(const TaskRequest& req, const HttpResult& r) {
 // ---- JSON protocol ----
 
 HttpRequest JsonRequest(const std::string& base, const ServiceInfo& info, const std::string& action,
-                        const Json& body) {
+                        const Json& params) {
+  Json body = info.camel_case ? RenameKeys(params, false) : params;
   HttpRequest http;
   http.method = "POST";
   http.url = base + "/";
@@ -141,6 +142,7 @@ TaskOutcome OptimizedJsonOutcome(const TaskRequest& req, const HttpResult& r) {
   const HttpResponse& res = r.response;
   if (!Success(res.status)) return Failed(ServiceFailure(style, ParseJsonError(res)));
   Json body = res.body.empty() ? Json::object() : ParsedOrText(res.body);
+  if (LookupService(req.spec.service).camel_case) body = RenameKeys(body, true);
   if (req.spec.service == "events") {
     if (body.is_object() && body.value("FailedEntryCount", 0) > 0) {
       return Failed({"EventBridge.FailedEntry", DumpJson(body), std::nullopt});
@@ -250,7 +252,8 @@ void AwsSdkJsonCall(const Ctx& ctx, const TaskRequest& req, OutcomeFn done) {
                  return done(Failed(ServiceFailure(style, ParseJsonError(r.response))));
                }
                const std::string& body = r.response.body;
-               done(Succeeded(body.empty() ? Json::object() : ParsedOrText(body)));
+               Json result = body.empty() ? Json::object() : ParsedOrText(body);
+               done(Succeeded(info.camel_case ? RenameKeys(result, true) : std::move(result)));
              });
 }
 
@@ -270,7 +273,12 @@ void AwsDispatcher::Dispatch(TaskRequest request, std::function<void(TaskOutcome
     done(std::move(o));
   };
   if (spec.activity) return finish(Unsupported(request));
-  if (pattern == Pattern::kSync || pattern == Pattern::kSync2) return finish(Unsupported(request));
+  if (pattern == Pattern::kSync || pattern == Pattern::kSync2) {
+    if (spec.service == "states" && spec.action == "startExecution") {
+      return StartExecutionSync(ctx_, request, std::move(finish));
+    }
+    return finish(Unsupported(request));
+  }
   if (spec.service == "lambda" && spec.action == "invoke") {
     return LambdaInvoke(ctx_, request, std::move(finish));
   }

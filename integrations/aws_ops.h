@@ -27,5 +27,6 @@ void SnsPublish(const Ctx& ctx, const TaskRequest& request, OutcomeFn done);
 void OptimizedJsonCall(const Ctx& ctx, const TaskRequest& request, OutcomeFn done);
 void AwsSdkJsonCall(const Ctx& ctx, const TaskRequest& request, OutcomeFn done);
 void S3Call(const Ctx& ctx, const TaskRequest& request, OutcomeFn done);
+void StartExecutionSync(const Ctx& ctx, const TaskRequest& request, OutcomeFn done);
 
 }  // namespace stepline::integrations

@@ -68,8 +68,11 @@ ServiceInfo LookupService(const std::string& raw) {
                      : raw == "eventbridge"                    ? "events"
                      : raw == "logs"                           ? "cloudwatchlogs"
                                                                : raw;
-  for (const auto& s : Services()) {
-    if (s.sdk_name == name) return s;
+  for (ServiceInfo s : Services()) {
+    if (s.sdk_name != name) continue;
+    s.camel_case =
+        name == "sfn" || name == "ecs" || name == "codebuild" || name == "cloudwatchlogs";
+    return s;
   }
   return {name, name, name, Upper(name), "", "", "", Capitalized(name)};
 }

@@ -25,6 +25,7 @@ struct ServiceInfo {
   std::string target_prefix;     // JSON protocol X-Amz-Target prefix; empty when not JSON
   std::string json_version;      // "1.0" or "1.1"
   std::string sdk_error_prefix;  // aws-sdk error names: "DynamoDb", "Sfn", "S3"
+  bool camel_case = false;       // wire members are camelCase (sfn, ecs, codebuild, logs)
 };
 
 // Known services by aws-sdk name (aliases: "states" -> sfn, "eventbridge" -> events).

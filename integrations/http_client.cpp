@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -295,6 +296,13 @@ void HttpClient::Send(HttpRequest request, std::function<void(HttpResult)> done)
   auto call =
       std::make_shared<Call>(impl_.get(), std::move(*url), std::move(request), std::move(done));
   asio::post(impl_->io, [call] { call->Start(); });
+}
+
+void HttpClient::After(std::chrono::milliseconds delay, std::function<void()> fn) {
+  auto timer = std::make_shared<asio::steady_timer>(impl_->io, delay);
+  timer->async_wait([timer, fn = std::move(fn)](beast::error_code ec) {
+    if (!ec) fn();
+  });
 }
 
 }  // namespace stepline::integrations

@@ -63,6 +63,8 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   void Send(HttpRequest request, std::function<void(HttpResult)> done);
+  // Runs `fn` on an I/O thread after `delay` (polling loops); dropped at destruction.
+  void After(std::chrono::milliseconds delay, std::function<void()> fn);
 
   struct Impl;
 

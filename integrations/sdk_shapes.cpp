@@ -1,6 +1,7 @@
 #include "integrations/sdk_shapes.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace stepline::integrations {
 
@@ -36,6 +37,25 @@ std::pair<std::string, std::string> LambdaFunctionError(const std::string& paylo
     return {(*parsed)["errorType"].get<std::string>(), payload};
   }
   return {"Lambda.Unknown", payload};
+}
+
+Json RenameKeys(const Json& value, bool to_pascal) {
+  if (value.is_array()) {
+    Json out = Json::array();
+    for (const Json& v : value) out.push_back(RenameKeys(v, to_pascal));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  Json out = Json::object();
+  for (const auto& [k, v] : value.items()) {
+    std::string key = k;
+    if (!key.empty()) {
+      unsigned char c = static_cast<unsigned char>(key[0]);
+      key[0] = static_cast<char>(to_pascal ? std::toupper(c) : std::tolower(c));
+    }
+    out[key] = RenameKeys(v, to_pascal);
+  }
+  return out;
 }
 
 }  // namespace stepline::integrations

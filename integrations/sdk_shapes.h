@@ -27,4 +27,9 @@ Json OptimizedResult(const Json& members, int status, const HeaderList& headers,
 // "Lambda.Unknown", and the payload text.
 std::pair<std::string, std::string> LambdaFunctionError(const std::string& payload);
 
+// Object keys renamed recursively, first letter upper-cased (PascalCase) or
+// lower-cased (camelCase): services whose wire members are camelCase (Step
+// Functions, ECS, CodeBuild, CloudWatch Logs) take and give PascalCase in ASL.
+Json RenameKeys(const Json& value, bool to_pascal);
+
 }  // namespace stepline::integrations

@@ -67,6 +67,9 @@ struct TaskRequest {
   Json credentials;        // {"RoleArn": ...} when the state sets Credentials
   std::string test_case;   // mock test case ("<arn>#<TestCase>" starts), empty otherwise
   int64_t invocation = 0;  // 0-based attempt number of this state entry (mocked responses)
+  // .sync / .sync:2 only (states:startExecution): called at most once, before
+  // `done`, with the start response the engine records as TaskSubmitted. May be empty.
+  std::function<void(Json)> on_submitted;
 };
 
 struct TaskOutcome {
