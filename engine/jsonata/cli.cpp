@@ -1,6 +1,7 @@
 // Command-line evaluator implementation.
 #include "engine/jsonata/cli.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -62,6 +63,31 @@ std::string FixLoneSurrogates(const std::string& line) {
   return out;
 }
 
+// Deepest bracket nesting of a JSON text (strings skipped), without recursion.
+int MaxNesting(const std::string& text) {
+  int depth = 0, max_depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+constexpr int kMaxInputNesting = 1000;
+
 Json ErrorJson(const Error& e) {
   Json err = {{"code", e.code}, {"message", e.message}};
   if (e.position >= 0) err["position"] = e.position;
@@ -100,6 +126,11 @@ int RunBatch(bool aws) {
   while (std::getline(std::cin, line)) {
     if (line.empty()) continue;
     Json out;
+    if (MaxNesting(line) > kMaxInputNesting) {
+      out = {{"error", {{"code", "U0000"}, {"message", "request nested too deeply"}}}};
+      std::cout << out.dump() << std::endl;
+      continue;
+    }
     Json req = Json::parse(FixLoneSurrogates(line), nullptr, false);
     if (req.is_discarded()) {
       out = {{"error", {{"code", "U0000"}, {"message", "invalid request"}}}};
@@ -119,6 +150,10 @@ int RunSingle(const std::string& text, bool aws) {
   std::string input = ss.str();
   Json req = {{"expr", text}};
   if (input.find_first_not_of(" \t\r\n") != std::string::npos) {
+    if (MaxNesting(input) > kMaxInputNesting) {
+      std::cerr << "jsonata: stdin is nested too deeply\n";
+      return 2;
+    }
     Json data = Json::parse(input, nullptr, false);
     if (data.is_discarded()) {
       std::cerr << "jsonata: stdin is not valid JSON\n";
