@@ -396,3 +396,36 @@ TEST_CASE("several problems are all reported", "[validate]") {
 }
 
 }  // namespace stepline::asl
+
+namespace stepline::asl {
+
+TEST_CASE("malformed JSON names what Jackson expected", "[validate][json]") {
+  Diagnostic value = OnlyDiagnostic(R"({"a":})");
+  CHECK(
+      value.message ==
+      "Unexpected character ('}' (code 125)): expected a value\n at [Source: (String)\"{\"a\":}\"; "
+      "line: 1, column: 7]");
+  CHECK(OnlyDiagnostic(R"({"a":1,})")
+            .message.rfind("Unexpected character ('}' (code 125)): was expecting double-quote to "
+                           "start field name",
+                           0) == 0);
+  CHECK(
+      OnlyDiagnostic(R"([1 2])")
+          .message.rfind(
+              "Unexpected character ('2' (code 50)): was expecting comma to separate Array entries",
+              0) == 0);
+  CHECK(
+      OnlyDiagnostic(R"({"a" 1})")
+          .message.rfind(
+              "Unexpected character ('1' (code 49)): was expecting a colon to separate field name "
+              "and value",
+              0) == 0);
+  Diagnostic eof = OnlyDiagnostic("{\"StartAt\":\n[1,");
+  CHECK(eof.message ==
+        "Unexpected end-of-input: expected close marker for Array (start marker at [Source: "
+        "(String)\"{\"StartAt\":\n[1,\"; line: 2, column: 1])\n at [Source: "
+        "(String)\"{\"StartAt\":\n[1,\"; "
+        "line: 2, column: 4]");
+}
+
+}  // namespace stepline::asl
