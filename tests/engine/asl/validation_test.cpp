@@ -429,3 +429,26 @@ TEST_CASE("malformed JSON names what Jackson expected", "[validate][json]") {
 }
 
 }  // namespace stepline::asl
+
+namespace stepline::asl {
+
+TEST_CASE("a dangling Next without any terminal state gives both graph diagnostics", "[validate]") {
+  auto diagnostics = ValidateDefinition(Machine(R"("A":{"Type":"Pass","Next":"NOPE"})", "A"));
+  REQUIRE(diagnostics.size() == 2);
+  CHECK(diagnostics[0].code == "MISSING_TRANSITION_TARGET");
+  CHECK(diagnostics[0].message == "Missing 'Next' target: NOPE");
+  CHECK(diagnostics[0].location == "/States/A/Next");
+  CHECK(diagnostics[1].code == "MISSING_END_STATE");
+  CHECK(diagnostics[1].location.empty());
+}
+
+TEST_CASE("a loop with an unreachable terminal state reports only the unreachable state",
+          "[validate]") {
+  Diagnostic d = OnlyDiagnostic(Machine(
+      R"("A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"},"C":{"Type":"Pass","End":true})",
+      "A"));
+  CHECK(d.message == "State \"C\" is not reachable.");
+  CHECK(d.location == "/States/C");
+}
+
+}  // namespace stepline::asl
