@@ -3,6 +3,35 @@
 #include <utility>
 
 namespace stepline::storage {
+
+Status AlreadyExists(const std::string& arn) {
+  return Status(ErrorCode::kExecutionAlreadyExists, "Execution Already Exists: '" + arn + "'");
+}
+
+Status DoesNotExist(const std::string& arn) {
+  return Status(ErrorCode::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn + "'");
+}
+
+Status NotContiguous(const std::string& arn, int64_t id, int64_t last_id) {
+  return Status(ErrorCode::kInternal, "history event id " + std::to_string(id) + " of " + arn +
+                                          " does not follow " + std::to_string(last_id));
+}
+
+// The execution's row id and its last event id (0 when it has none).
+Status FindSequence(Connection& db, const std::string& arn, int64_t* row_id, int64_t* last_id) {
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db.PrepareStatic("SELECT e.id, (SELECT max(h.id) FROM history_events h "
+                                    "WHERE h.execution_id = e.id) "
+                                    "FROM executions e WHERE e.arn = ?"));
+  stmt.Bind(1, arn);
+  int rc = stmt.Step();
+  if (rc == SQLITE_DONE) return DoesNotExist(arn);
+  if (rc != SQLITE_ROW) return db.Error("find execution");
+  *row_id = stmt.Int(0);
+  *last_id = stmt.Int(1);  // NULL reads as 0
+  return Status::Ok();
+}
+
 namespace {
 
 bool IsConstraint(Connection& db) { return (db.LastErrorCode() & 0xFF) == SQLITE_CONSTRAINT; }
@@ -101,9 +130,7 @@ Status InsertExecution(Connection& db, const ExecutionRecord& r, SequenceCache* 
     sequences->Set(r.arn, {sqlite3_last_insert_rowid(db.raw()), 0});
     return Status::Ok();
   }
-  if (IsConstraint(db)) {
-    return Status(ErrorCode::kExecutionAlreadyExists, "Execution Already Exists: '" + r.arn + "'");
-  }
+  if (IsConstraint(db)) return AlreadyExists(r.arn);
   return db.Error("insert execution");
 }
 
@@ -116,27 +143,8 @@ Status UpdateExecution(Connection& db, const ExecutionUpdate& u, SequenceCache* 
   stmt.BindAll(u.arn, u.status, u.output, u.error, u.cause, u.stop_date, u.redrive_count,
                u.redrive_date);
   RETURN_IF_ERROR(Done(db, stmt, "update execution"));
-  if (sqlite3_changes(db.raw()) == 0) {
-    return Status(ErrorCode::kExecutionDoesNotExist, "Execution Does Not Exist: '" + u.arn + "'");
-  }
+  if (sqlite3_changes(db.raw()) == 0) return DoesNotExist(u.arn);
   if (u.status != "RUNNING") sequences->ForgetAfterCommit(u.arn);
-  return Status::Ok();
-}
-
-// The execution's row id and its last event id (0 when it has none).
-Status FindSequence(Connection& db, const std::string& arn, int64_t* row_id, int64_t* last_id) {
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db.PrepareStatic("SELECT e.id, (SELECT max(h.id) FROM history_events h "
-                                    "WHERE h.execution_id = e.id) "
-                                    "FROM executions e WHERE e.arn = ?"));
-  stmt.Bind(1, arn);
-  int rc = stmt.Step();
-  if (rc == SQLITE_DONE) {
-    return Status(ErrorCode::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn + "'");
-  }
-  if (rc != SQLITE_ROW) return db.Error("find execution");
-  *row_id = stmt.Int(0);
-  *last_id = stmt.Int(1);  // NULL reads as 0
   return Status::Ok();
 }
 
@@ -154,11 +162,7 @@ Status AppendEvents(Connection& db, const EncodedAppend& append, SequenceCache* 
       Stmt stmt, db.PrepareStatic("INSERT INTO history_events(execution_id, id, previous_event_id, "
                                   "ts, type, details, engine) VALUES(?,?,?,?,?,?,?)"));
   for (const EncodedEvent& e : append.events) {
-    if (e.id != ++last_id) {
-      return Status(ErrorCode::kInternal, "history event id " + std::to_string(e.id) + " of " +
-                                              append.execution_arn + " does not follow " +
-                                              std::to_string(last_id - 1));
-    }
+    if (e.id != ++last_id) return NotContiguous(append.execution_arn, e.id, last_id - 1);
     stmt.BindAll(row_id, e.id, e.previous_event_id, e.timestamp, e.type, e.details, e.engine);
     RETURN_IF_ERROR(Done(db, stmt, "append history event"));
     sqlite3_reset(stmt.raw());

@@ -50,6 +50,21 @@ EncodedBatch EncodeBatch(WriteBatch batch);
 // that do not continue the stored sequence, kStorage for SQLite failures.
 Status ApplyBatch(Connection& db, const EncodedBatch& batch, SequenceCache* sequences);
 
+// Checks, without writing anything, that ApplyBatch would not fail on a
+// rule: no duplicate execution, no update or append to an unknown one, event
+// ids that continue their sequence. Returns the Status ApplyBatch would.
+// May add committed facts to `sequences` (inside the caller's batch).
+Status CheckBatch(Connection& db, const EncodedBatch& batch, SequenceCache* sequences);
+
+// The execution's row id and its last event id (0 when it has none);
+// kExecutionDoesNotExist when there is no such execution.
+Status FindSequence(Connection& db, const std::string& arn, int64_t* row_id, int64_t* last_id);
+
+// The Statuses of broken rules, shared by ApplyBatch and CheckBatch.
+Status AlreadyExists(const std::string& arn);
+Status DoesNotExist(const std::string& arn);
+Status NotContiguous(const std::string& arn, int64_t id, int64_t last_id);
+
 // Compact JSON text of `value`, or nullopt when it is null.
 std::optional<std::string> JsonText(const Json& value);
 

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -82,6 +83,8 @@ bool GroupWriter::TakeGroup(std::vector<PendingCommit>* group) {
 
 std::vector<Status> GroupWriter::CommitGroup(std::vector<PendingCommit>& group) {
   std::vector<Status> statuses(group.size());
+  if (RunFast(group, &statuses)) return statuses;
+  std::fill(statuses.begin(), statuses.end(), Status::Ok());
   std::vector<size_t> todo(group.size());
   for (size_t i = 0; i < todo.size(); ++i) todo[i] = i;
   // A batch that makes SQLite abandon the whole transaction (disk full, I/O
@@ -92,6 +95,31 @@ std::vector<Status> GroupWriter::CommitGroup(std::vector<PendingCommit>& group) 
     todo.erase(todo.begin() + static_cast<std::ptrdiff_t>(culprit));
   }
   return statuses;
+}
+
+bool GroupWriter::RunFast(std::vector<PendingCommit>& group, std::vector<Status>* statuses) {
+  std::unique_lock<std::mutex> lock;
+  if (db_mutex_ != nullptr) lock = std::unique_lock<std::mutex>(*db_mutex_);
+  if (!RunCached(*db_, "BEGIN IMMEDIATE").ok()) return false;
+  for (size_t i = 0; i < group.size(); ++i) {
+    sequences_.BeginBatch();
+    Status checked = CheckBatch(*db_, group[i].batch, &sequences_);
+    if (!checked.ok()) {
+      sequences_.RollbackBatch();
+      (*statuses)[i] = std::move(checked);
+      continue;  // nothing written
+    }
+    if (!ApplyBatch(*db_, group[i].batch, &sequences_).ok()) return AbandonFast();
+  }
+  if (!RunCached(*db_, "COMMIT").ok()) return AbandonFast();
+  sequences_.Commit();
+  return true;
+}
+
+bool GroupWriter::AbandonFast() {
+  if (db_->InTransaction()) (void)RunCached(*db_, "ROLLBACK");
+  sequences_.Rollback();
+  return false;
 }
 
 size_t GroupWriter::RunTransaction(std::vector<PendingCommit>& group,

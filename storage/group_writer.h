@@ -1,9 +1,12 @@
 // GroupWriter: the store's single writer. One thread owns the write
 // connection and drains a queue of encoded batches, applying up to
-// `max_batches` of them in ONE transaction (BEGIN IMMEDIATE ... COMMIT) with a
-// SAVEPOINT per batch, so a batch that fails (constraint, bad event id) is
-// rolled back alone. After COMMIT it runs each batch's callback, in
-// submission order, on the writer thread.
+// `max_batches` of them in ONE transaction (BEGIN IMMEDIATE ... COMMIT). A
+// batch that breaks a rule (duplicate execution, bad event id) fails alone:
+// it is checked before it writes (fast path), and should a write still fail,
+// the group is redone with a SAVEPOINT per batch (savepoints make SQLite copy
+// every page a batch touches, so they are kept off the common path). After
+// COMMIT it runs each batch's callback, in submission order, on the writer
+// thread.
 //
 // Thread-safety: Submit and Close may be called from any thread. Callbacks run
 // on the writer thread and must not block on another commit (CommitAndWait
@@ -50,6 +53,13 @@ class GroupWriter {
   // Waits for work; false when closing and nothing is left.
   bool TakeGroup(std::vector<PendingCommit>* group);
   std::vector<Status> CommitGroup(std::vector<PendingCommit>& group);
+  // The fast path: one transaction, no savepoints. Each batch is checked
+  // (read-only, CheckBatch) before it writes, so a batch that breaks a rule
+  // fails without having touched the database. False, with everything
+  // rolled back, when a write fails after its check passed (disk full, I/O):
+  // the group then goes down the savepoint path (RunTransaction).
+  bool RunFast(std::vector<PendingCommit>& group, std::vector<Status>* statuses);
+  bool AbandonFast();
   // Applies group[todo[...]] in one transaction, setting their statuses.
   // Returns the position in `todo` of a batch whose failure lost the whole
   // transaction (nothing committed), or kNone.
