@@ -67,3 +67,20 @@ TEST_CASE("JSONata references exclude $states", "[references]") {
 }
 
 }  // namespace stepline::asl
+
+namespace stepline::asl {
+
+TEST_CASE("variable references come from Fail ErrorPath and CausePath", "[references]") {
+  CHECK(Of(R"({"StartAt":"Pass","States":{
+      "Pass":{"Type":"Pass","Assign":{"errorVar":"Exception","causeVar":"An Exception"},"Next":"Fail"},
+      "Fail":{"Type":"Fail","CausePath":"$causeVar","ErrorPath":"$errorVar"}}})") ==
+        Refs{{"Fail", {"causeVar", "errorVar"}}});
+}
+
+TEST_CASE("a machine reading no variables has no references", "[references]") {
+  CHECK(Of(R"({"StartAt":"State0","States":{
+      "State0":{"Type":"Pass","Parameters":{"input":"PENDING"},"Assign":{"result.$":"$.input"},"End":true}}})")
+            .empty());
+}
+
+}  // namespace stepline::asl
