@@ -3,6 +3,7 @@
 // clang-format on
 #include "integrations/http_client.h"
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -52,6 +53,8 @@ struct HttpClient::Impl {
   std::vector<std::thread> threads;
   std::mutex mu;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> connections{0};
 
   std::unique_ptr<Connection> TakeIdle(const std::string& key) {
     std::lock_guard<std::mutex> lock(mu);
@@ -118,6 +121,7 @@ class Call : public std::enable_shared_from_this<Call> {
   }
 
   void Connect(const tcp::resolver::results_type& results) {
+    ++client_->connections;
     conn_ = std::make_unique<Connection>();
     if (url_.scheme == "https") {
       conn_->tls =
@@ -133,6 +137,8 @@ class Call : public std::enable_shared_from_this<Call> {
             return self->Fail("Connect to " + self->url_.host + ":" + self->url_.port +
                               " failed: " + self->Describe(ec));
           }
+          beast::error_code ignored;
+          self->conn_->Lowest().socket().set_option(tcp::no_delay(true), ignored);
           if (self->conn_->tls) return self->Handshake();
           self->Write();
         });
@@ -295,7 +301,12 @@ void HttpClient::Send(HttpRequest request, std::function<void(HttpResult)> done)
   }
   auto call =
       std::make_shared<Call>(impl_.get(), std::move(*url), std::move(request), std::move(done));
+  ++impl_->requests;
   asio::post(impl_->io, [call] { call->Start(); });
+}
+
+HttpClient::Stats HttpClient::stats() const {
+  return {impl_->requests.load(), impl_->connections.load()};
 }
 
 void HttpClient::After(std::chrono::milliseconds delay, std::function<void()> fn) {

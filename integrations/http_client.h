@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -63,6 +64,12 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   void Send(HttpRequest request, std::function<void(HttpResult)> done);
+  struct Stats {
+    uint64_t requests = 0;
+    uint64_t connections_opened = 0;  // requests - connections_opened were kept-alive reuses
+  };
+  Stats stats() const;
+
   // Runs `fn` on an I/O thread after `delay` (polling loops); dropped at destruction.
   void After(std::chrono::milliseconds delay, std::function<void()> fn);
 

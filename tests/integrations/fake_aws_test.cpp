@@ -32,6 +32,7 @@ describes = {}
 
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     def log_message(self, *a): pass
     def reply(self, status, body, headers=None):
         data = body.encode() if isinstance(body, str) else body
@@ -259,4 +260,31 @@ TEST_CASE("startExecution.sync reports TaskSubmitted, polls, and returns the des
   o = Call(*d, r);
   CHECK(o.error.error == "States.TaskFailed");
   CHECK(Json::parse(*o.error.cause)["Error"] == "SomeFailure");
+}
+
+TEST_CASE("sequential calls to one host reuse one keep-alive connection") {
+  REQUIRE_FAKE();
+  AwsContext ctx;
+  ctx.http = std::make_shared<HttpClient>(1);
+  auto endpoint = std::make_shared<std::string>(FakeAws::Get().url());
+  ctx.endpoints = EndpointResolver([endpoint](const char* name) -> const char* {
+    return std::string(name) == "AWS_ENDPOINT_URL" ? endpoint->c_str() : nullptr;
+  });
+  auto http = ctx.http;
+  AwsDispatcher d(std::move(ctx));
+  auto start = std::chrono::steady_clock::now();
+  constexpr int kCalls = 20;
+  for (int i = 0; i < kCalls; ++i) {
+    auto o = Call(d, Request("arn:aws:states:::lambda:invoke",
+                             {{"FunctionName", "ok"}, {"Payload", {{"i", i}}}}));
+    REQUIRE(o.ok);
+    CHECK(o.result["Payload"]["i"] == i);
+  }
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
+  CHECK(http->stats().requests == kCalls);
+  CHECK(http->stats().connections_opened == 1);
+  WARN("sequential lambda:invoke round trip (signed, keep-alive, python fake): " << us / kCalls
+                                                                                 << " us");
 }
