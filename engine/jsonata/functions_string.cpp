@@ -248,11 +248,14 @@ std::vector<MatchInfo> AllMatches(CallCtx& ctx, const std::string& s, const Valu
                                   size_t limit) {
   std::vector<MatchInfo> out;
   if (const Regex* re = AsRegex(matcher)) {
+    size_t counted_bytes = 0, counted_points = 0;  // incremental code point index
     for (const auto& m : re->SearchAll(s, limit)) {
       if (m.end == m.start) ThrowAt("D1004", ctx.position, re->pattern());
+      counted_points += CodePointCount(std::string_view(s).substr(counted_bytes, m.start - counted_bytes));
+      counted_bytes = m.start;
       auto obj = NewObject();
       obj->Set("match", Str(s.substr(m.start, m.end - m.start)));
-      obj->Set("index", Value::Number(static_cast<double>(CodePointCount(s.substr(0, m.start)))));
+      obj->Set("index", Value::Number(static_cast<double>(counted_points)));
       auto groups = NewArray();
       for (const auto& g : m.groups) {
         groups->items.push_back(Str(g ? s.substr(g->first, g->second - g->first) : ""));

@@ -58,31 +58,37 @@ std::shared_ptr<const Regex> Regex::Compile(const std::string& pattern, const st
   return r;
 }
 
-bool Regex::Search(const std::string& subject, size_t from, Match& m) const {
+namespace {
+void CheckSubject(const std::string& subject) {
   if (subject.size() > kMaxRegexSubject) {
     ErrorArgs a;
     a.message = "Regular expression subject too long";
     Throw("D3137", a);
   }
-  std::smatch sm;
-  bool found = false;
-  auto run = [&] {
-    auto flags =
-        from > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
-    found = std::regex_search(subject.begin() + from, subject.end(), sm, re_, flags);
-  };
+}
+
+// Runs `fn` directly for short subjects, else on a large stack; std::regex
+// errors (complexity, stack) become a clean JSONata error.
+void Guarded(size_t subject_size, const std::function<void()>& fn) {
   try {
-    if (subject.size() - from > kBigStackThreshold) {
-      RunOnBigStack(run);
+    if (subject_size > kBigStackThreshold) {
+      RunOnBigStack(fn);
     } else {
-      run();
+      fn();
     }
   } catch (const std::regex_error&) {
     ErrorArgs a;
     a.message = "Regular expression too complex for the subject";
     Throw("D3137", a);
   }
-  if (!found) return false;
+}
+}  // namespace
+
+bool Regex::SearchUnguarded(const std::string& subject, size_t from, Match& m) const {
+  std::smatch sm;
+  auto flags = from > 0 ? std::regex_constants::match_prev_avail
+                        : std::regex_constants::match_default;
+  if (!std::regex_search(subject.begin() + from, subject.end(), sm, re_, flags)) return false;
   m.start = from + sm.position(0);
   m.end = m.start + sm.length(0);
   m.groups.clear();
@@ -97,21 +103,34 @@ bool Regex::Search(const std::string& subject, size_t from, Match& m) const {
   return true;
 }
 
+bool Regex::Search(const std::string& subject, size_t from, Match& m) const {
+  CheckSubject(subject);
+  bool found = false;
+  Guarded(subject.size() - std::min(from, subject.size()),
+          [&] { found = SearchUnguarded(subject, from, m); });
+  return found;
+}
+
 std::vector<Regex::Match> Regex::SearchAll(const std::string& subject, size_t limit) const {
+  CheckSubject(subject);
   std::vector<Match> out;
-  size_t from = 0;
-  while (out.size() < limit && from <= subject.size()) {
-    Match m;
-    if (!Search(subject, from, m)) break;
-    out.push_back(m);
-    if (m.end == m.start) {
-      from = m.end + 1;
-      while (from < subject.size() && (static_cast<unsigned char>(subject[from]) & 0xC0) == 0x80)
-        ++from;
-    } else {
-      from = m.end;
+  Guarded(subject.size(), [&] {
+    size_t from = 0;
+    while (out.size() < limit && from <= subject.size()) {
+      Match m;
+      if (!SearchUnguarded(subject, from, m)) break;
+      out.push_back(m);
+      if (m.end == m.start) {
+        from = m.end + 1;
+        while (from < subject.size() &&
+               (static_cast<unsigned char>(subject[from]) & 0xC0) == 0x80) {
+          ++from;
+        }
+      } else {
+        from = m.end;
+      }
     }
-  }
+  });
   return out;
 }
 

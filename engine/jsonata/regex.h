@@ -34,6 +34,7 @@ class Regex {
   const std::string& pattern() const { return pattern_; }
 
  private:
+  bool SearchUnguarded(const std::string& subject, size_t from, Match& m) const;
   std::string pattern_;
   std::regex re_;
 };
