@@ -2,6 +2,7 @@
 #include "engine/jsonata/cli.h"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -144,7 +145,31 @@ int RunBatch(bool aws) {
   return 0;
 }
 
-int RunSingle(const std::string& text, bool aws) {
+// Evaluates `text` `repeat` times on `data` and reports the mean time per
+// evaluation on stderr (a quick benchmark; the JSON input is parsed once).
+int RunRepeat(const std::string& text, const Json* data, bool aws, int repeat) {
+  auto compiled = Expression::Compile(text);
+  if (auto* err = std::get_if<Error>(&compiled)) {
+    std::cerr << "jsonata: " << err->code << ": " << err->message << "\n";
+    return 1;
+  }
+  auto expr = std::get<std::shared_ptr<const Expression>>(compiled);
+  EvalOptions options;
+  options.aws_functions = aws;
+  auto start = std::chrono::steady_clock::now();
+  try {
+    for (int i = 0; i < repeat; ++i) expr->Evaluate(data, nullptr, options);
+  } catch (const JsonataException& e) {
+    std::cerr << "jsonata: " << e.error().code << ": " << e.error().message << "\n";
+    return 1;
+  }
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::cerr << "jsonata: " << repeat << " evaluations, " << ms / repeat << " ms each\n";
+  return 0;
+}
+
+int RunSingle(const std::string& text, bool aws, int repeat) {
   std::stringstream ss;
   ss << std::cin.rdbuf();
   std::string input = ss.str();
@@ -161,6 +186,8 @@ int RunSingle(const std::string& text, bool aws) {
     }
     req["data"] = data;
   }
+  if (repeat > 0)
+    return RunRepeat(text, req.contains("data") ? &req["data"] : nullptr, aws, repeat);
   Json out = Answer(req, aws);
   if (out.contains("error")) {
     std::cerr << "jsonata: " << out["error"].value("code", "") << ": "
@@ -176,6 +203,7 @@ int RunSingle(const std::string& text, bool aws) {
 
 int RunJsonataCli(int argc, char** argv) {
   bool batch = false, aws = false;
+  int repeat = 0;
   std::string expr, file;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -183,6 +211,8 @@ int RunJsonataCli(int argc, char** argv) {
       batch = true;
     } else if (a == "--aws") {
       aws = true;
+    } else if (a == "--repeat" && i + 1 < argc) {
+      repeat = std::atoi(argv[++i]);
     } else if (a == "-f" && i + 1 < argc) {
       file = argv[++i];
     } else if (a == "-h" || a == "--help") {
@@ -208,7 +238,7 @@ int RunJsonataCli(int argc, char** argv) {
     std::cerr << "usage: jsonata [--aws] EXPR | -f FILE  < input.json\n";
     return 2;
   }
-  return RunSingle(expr, aws);
+  return RunSingle(expr, aws, repeat);
 }
 
 }  // namespace stepline::jsonata

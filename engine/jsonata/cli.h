@@ -1,6 +1,7 @@
 // Command-line JSONata evaluator ("stepline jsonata ...").
 //
 //   jsonata [--aws] EXPR | -f FILE    evaluate on JSON read from stdin
+//   jsonata --repeat N EXPR < input   time N evaluations (benchmark)
 //   jsonata --batch [--aws]           newline-delimited requests (the protocol
 //                                     of shared/tools/run_jsonata_suite.py)
 //

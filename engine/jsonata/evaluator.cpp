@@ -312,9 +312,60 @@ Value Evaluator::Eval(const Node* expr, const Value& input, const FramePtr& env)
   return result;
 }
 
+namespace {
+bool PlainStep(const Node* step) {
+  return step->stages.empty() && step->predicate.empty() && !step->tuple && !step->group &&
+         !step->keep_array && !step->has_focus && !step->has_index && !step->cons_array;
+}
+}  // namespace
+
+// Walks leading field steps over a single (non-array) value without building
+// sequences. Returns true when it produced the path's final result.
+bool Evaluator::FastPath(const Node* expr, const Value& input, const FramePtr& env, Value& cur,
+                         size_t& next_step) {
+  next_step = 0;
+  cur = input;
+  if (expr->keep_singleton_array || expr->group || expr->tuple) return false;
+  const auto& steps = expr->steps;
+  if (steps[0]->type == NodeType::kVariable && PlainStep(steps[0].get())) {
+    cur = Eval(steps[0].get(), input, env);
+    next_step = 1;
+  } else if (input.is_array()) {
+    return false;
+  }
+  while (next_step < steps.size()) {
+    if (cur.is_array()) return false;
+    const Node* step = steps[next_step].get();
+    if (step->type != NodeType::kName || !PlainStep(step)) return false;
+    const Value* v = cur.is_object() ? cur.obj().Find(step->value) : nullptr;
+    if (!v) {
+      cur = Value();
+      return true;
+    }
+    cur = *v;
+    ++next_step;
+  }
+  return true;
+}
+
 Value Evaluator::EvalPath(const Node* expr, const Value& input, const FramePtr& env) {
+  {
+    Value cur;
+    size_t next = 0;
+    if (FastPath(expr, input, env, cur, next)) return cur;
+    if (next > 0) {
+      if (cur.undefined()) return Value();
+      Value seq = cur.is_array() && !cur.arr().cons ? cur : SequenceOf(cur);
+      return EvalPathFrom(expr, seq, env, next);
+    }
+  }
+  return EvalPathFrom(expr, input, env, 0);
+}
+
+Value Evaluator::EvalPathFrom(const Node* expr, const Value& input, const FramePtr& env,
+                              size_t first) {
   Value input_seq;
-  if (input.is_array() && expr->steps[0]->type != NodeType::kVariable) {
+  if (first > 0 || (input.is_array() && expr->steps[0]->type != NodeType::kVariable)) {
     input_seq = input;
   } else {
     input_seq = SequenceOf(input);
@@ -322,7 +373,7 @@ Value Evaluator::EvalPath(const Node* expr, const Value& input, const FramePtr& 
   bool tuple_stream = false;
   Value tuples, result;
   size_t n = expr->steps.size();
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = first; i < n; ++i) {
     const Node* step = expr->steps[i].get();
     if (step->tuple) tuple_stream = true;
     if (i == 0 && step->cons_array) {
@@ -534,15 +585,21 @@ Value Evaluator::EvalFilter(const Node* pred, const Value& input, const FramePtr
 Value Evaluator::EvalSort(const Node* sort, const Value& input, const FramePtr& env) {
   if (!input.is_array()) return input;
   bool tuples = input.arr().tuple_stream;
-  std::vector<Value> items = input.arr().items;
-  auto key = [&](const Value& item, const Node* term) {
-    if (tuples) return Eval(term, TupleFocus(item), FrameFromTuple(env, item));
-    return Eval(term, item, env);
-  };
-  auto compare = [&](const Value& a, const Value& b) {
-    for (const auto& term : sort->terms) {
-      Value aa = key(a, term.expr.get());
-      Value bb = key(b, term.expr.get());
+  const std::vector<Value>& items = input.arr().items;
+  size_t terms = sort->terms.size();
+  // Sort keys are computed once per item, then compared.
+  std::vector<Value> keys(items.size() * terms);
+  for (size_t i = 0; i < items.size(); ++i) {
+    for (size_t t = 0; t < terms; ++t) {
+      const Node* term = sort->terms[t].expr.get();
+      keys[i * terms + t] = tuples ? Eval(term, TupleFocus(items[i]), FrameFromTuple(env, items[i]))
+                                   : Eval(term, items[i], env);
+    }
+  }
+  auto compare = [&](size_t a, size_t b) {
+    for (size_t t = 0; t < terms; ++t) {
+      const Value& aa = keys[a * terms + t];
+      const Value& bb = keys[b * terms + t];
       int comp = 0;
       if (aa.undefined()) {
         comp = bb.undefined() ? 0 : 1;
@@ -563,18 +620,22 @@ Value Evaluator::EvalSort(const Node* sort, const Value& input, const FramePtr& 
         if (aa.is_number()) {
           comp = aa.number() < bb.number() ? -1 : (aa.number() > bb.number() ? 1 : 0);
         } else {
-          comp = aa.str() < bb.str() ? -1 : (aa.str() > bb.str() ? 1 : 0);
+          comp = aa.str().compare(bb.str());
+          comp = comp < 0 ? -1 : (comp > 0 ? 1 : 0);
         }
-        if (term.descending) comp = -comp;
+        if (sort->terms[t].descending) comp = -comp;
       }
       if (comp != 0) return comp < 0;
     }
     return false;
   };
-  std::stable_sort(items.begin(), items.end(), compare);
+  std::vector<size_t> order(items.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), compare);
   auto out = NewArray(true);
   out->tuple_stream = tuples;
-  out->items = std::move(items);
+  out->items.reserve(items.size());
+  for (size_t i : order) out->items.push_back(items[i]);
   return Value::Array(out);
 }
 

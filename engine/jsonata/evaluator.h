@@ -80,6 +80,9 @@ class Evaluator {
 
  private:
   Value EvalPath(const Node* expr, const Value& input, const FramePtr& env);
+  Value EvalPathFrom(const Node* expr, const Value& input, const FramePtr& env, size_t first);
+  bool FastPath(const Node* expr, const Value& input, const FramePtr& env, Value& cur,
+                size_t& next_step);
   Value EvalStep(const Node* step, const Value& input, const FramePtr& env, bool last);
   Value EvalTupleStep(const Node* step, const Value& input, Value tuples, const FramePtr& env);
   Value EvalStages(const std::vector<Stage>& stages, Value input, const FramePtr& env);

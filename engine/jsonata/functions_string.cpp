@@ -251,7 +251,8 @@ std::vector<MatchInfo> AllMatches(CallCtx& ctx, const std::string& s, const Valu
     size_t counted_bytes = 0, counted_points = 0;  // incremental code point index
     for (const auto& m : re->SearchAll(s, limit)) {
       if (m.end == m.start) ThrowAt("D1004", ctx.position, re->pattern());
-      counted_points += CodePointCount(std::string_view(s).substr(counted_bytes, m.start - counted_bytes));
+      counted_points +=
+          CodePointCount(std::string_view(s).substr(counted_bytes, m.start - counted_bytes));
       counted_bytes = m.start;
       auto obj = NewObject();
       obj->Set("match", Str(s.substr(m.start, m.end - m.start)));

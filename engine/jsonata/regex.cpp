@@ -86,8 +86,8 @@ void Guarded(size_t subject_size, const std::function<void()>& fn) {
 
 bool Regex::SearchUnguarded(const std::string& subject, size_t from, Match& m) const {
   std::smatch sm;
-  auto flags = from > 0 ? std::regex_constants::match_prev_avail
-                        : std::regex_constants::match_default;
+  auto flags =
+      from > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
   if (!std::regex_search(subject.begin() + from, subject.end(), sm, re_, flags)) return false;
   m.start = from + sm.position(0);
   m.end = m.start + sm.length(0);

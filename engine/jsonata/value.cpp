@@ -132,7 +132,12 @@ Value FromJson(const Json& j) {
     case Json::value_t::object: {
       auto o = NewObject();
       o->items.reserve(j.size());
-      for (auto it = j.begin(); it != j.end(); ++it) o->Set(it.key(), FromJson(it.value()));
+      if (j.size() < kIndexThreshold) {
+        for (auto it = j.begin(); it != j.end(); ++it)
+          o->items.emplace_back(it.key(), FromJson(it.value()));
+      } else {
+        for (auto it = j.begin(); it != j.end(); ++it) o->Set(it.key(), FromJson(it.value()));
+      }
       return Value::Object(std::move(o));
     }
     default:
