@@ -25,7 +25,15 @@ EvalRoots RootsOf(const ExprContext& ctx) {
   return EvalRoots{ctx.input, ctx.context, ctx.variables, nullptr};
 }
 
+// What a default-constructed ValueExpr means: "$".
+const ValueExprImpl& DollarExpr() {
+  static const ValueExprImpl* const kDollar = new ValueExprImpl{"$", Path(), nullptr};
+  return *kDollar;
+}
+
 }  // namespace
+
+const ValueExprImpl& ValueExpr::impl() const { return impl_ ? *impl_ : DollarExpr(); }
 
 Result<ValueExpr> ValueExpr::Parse(std::string_view text) {
   auto impl = std::make_shared<ValueExprImpl>();
@@ -48,24 +56,24 @@ Result<ValueExpr> ValueExpr::Parse(std::string_view text) {
   return expr;
 }
 
-const std::string& ValueExpr::text() const { return impl_->text; }
-bool ValueExpr::is_intrinsic() const { return impl_->call != nullptr; }
+const std::string& ValueExpr::text() const { return impl().text; }
+bool ValueExpr::is_intrinsic() const { return impl().call != nullptr; }
 
 Json ValueExpr::Evaluate(const ExprContext& ctx, std::string_view field) const {
-  if (impl_->call) return EvaluateIntrinsic(*impl_->call, IntrinsicEnv{RootsOf(ctx), field});
-  std::optional<Json> value = impl_->path->Evaluate(ctx);
+  if (impl().call) return EvaluateIntrinsic(*impl().call, IntrinsicEnv{RootsOf(ctx), field});
+  std::optional<Json> value = impl().path->Evaluate(ctx);
   if (!value) {
     const Json input = ctx.input ? *ctx.input : Json();
-    throw StatesException(errors::kRuntime, PathNotFoundCause(impl_->text, field, input));
+    throw StatesException(errors::kRuntime, PathNotFoundCause(impl().text, field, input));
   }
   return std::move(*value);
 }
 
 void ValueExpr::CollectVariables(std::vector<std::string>* out) const {
-  if (impl_->call) {
-    CollectIntrinsicVariables(*impl_->call, out);
+  if (impl().call) {
+    CollectIntrinsicVariables(*impl().call, out);
   } else {
-    CollectPathVariables(impl_->path->impl().ast(), out);
+    CollectPathVariables(impl().path->impl().ast(), out);
   }
 }
 

@@ -48,6 +48,7 @@ class ValueExpr {
   void CollectVariables(std::vector<std::string>* out) const;
 
  private:
+  const ValueExprImpl& impl() const;  // a default-constructed ValueExpr is "$"
   std::shared_ptr<const ValueExprImpl> impl_;
 };
 

@@ -147,6 +147,15 @@ TEST_CASE("an escaped string literal inside a static value is not evaluated") {
   CHECK(Run(tmpl, Json::object()) == tmpl);
 }
 
+TEST_CASE("a default-constructed ValueExpr is $") {
+  ValueExpr e;
+  Json input = {{"a", 1}};
+  ExprContext ctx{&input, nullptr, nullptr};
+  CHECK(e.text() == "$");
+  CHECK_FALSE(e.is_intrinsic());
+  CHECK(e.Evaluate(ctx, "x.$") == input);
+}
+
 TEST_CASE("a default-constructed template evaluates to {}") {
   PayloadTemplate t;
   ExprContext ctx;
