@@ -4,6 +4,7 @@
 
 #include "common/limits.h"
 #include "engine/asl/json_error.h"
+#include "engine/asl/json_reader.h"
 #include "engine/asl/state_parsers.h"
 
 namespace stepline::asl {
@@ -35,20 +36,22 @@ void Parse(std::string_view text, ParseContext& ctx, StateMachine* machine) {
     ctx.Schema("Definition must be a valid JSON object", "");
     return;
   }
-  auto json = ParseJson(text);
-  if (!json.ok()) {
-    if (internal::JsonNestingTooDeep(text)) {
-      ctx.Error(internal::kInvalidJson, json.status().message(), "");
-    } else {
-      ctx.diagnostics.push_back(internal::InvalidJsonDiagnostic(text));
-    }
+  if (internal::JsonNestingTooDeep(text)) {
+    ctx.Error(internal::kInvalidJson,
+              "JSON nesting exceeds the maximum depth of " + std::to_string(limits::kMaxJsonDepth),
+              "");
+    return;
+  }
+  auto json = internal::ReadJson(text);
+  if (!json) {
+    ctx.diagnostics.push_back(internal::InvalidJsonDiagnostic(text));
     return;
   }
   if (!json->is_object()) {
     ctx.Schema("Definition must be a valid JSON object", "");
     return;
   }
-  machine->definition = std::move(json).value();
+  machine->definition = std::move(*json);
   FieldReader in(machine->definition, "/", ctx);
   in.RejectUnknown({"Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"});
   ReadMachineLanguage(in, ctx);

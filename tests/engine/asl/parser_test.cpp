@@ -1,5 +1,6 @@
 // Valid definitions parse into the model (engine/asl/model.h).
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "engine/asl/parser.h"
 
@@ -305,6 +306,28 @@ TEST_CASE("invalid JSONata is reported at the failing member", "[parser][jsonata
   CHECK(top[0].code == "UNSUPPORTED_JSONATA_EXPRESSION");
   CHECK(top[0].message == "Reference to 'phone' at the top level is not supported.");
   CHECK(top[0].location == "/States/S/Output");
+}
+
+}  // namespace stepline::asl
+
+namespace stepline::asl {
+
+TEST_CASE("a 1 MiB definition with a 100,000-member object parses in linear time",
+          "[parser][edge]") {
+  std::string members;
+  for (int i = 0; i < 100000; ++i)
+    members += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  members += "\"k5\":\"last\"";  // a repeated key keeps its first position and last value
+  std::string text =
+      R"({"StartAt":"S","States":{"S":{"Type":"Pass","End":true,"Result":{)" + members + "}}}}";
+  auto start = std::chrono::steady_clock::now();
+  auto m = MustParse(text);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 10);
+  const Json& result = *m->root.states[0].as<PassSpec>().result;
+  CHECK(result.size() == 100000);
+  CHECK(result.begin().key() == "k0");
+  CHECK(std::next(result.begin(), 5).value() == "last");
 }
 
 }  // namespace stepline::asl
