@@ -189,8 +189,9 @@ Result<Json> DescribeStateMachineForExecution(const ApiContext& ctx, const Json&
               {"roleArn", revision->role_arn},
               {"updateDate", Timestamp(revision->creation_date)},
               {"loggingConfiguration", LoggingConfigurationOf(revision->attributes)},
-              {"tracingConfiguration", TracingConfigurationOf(revision->attributes)},
-              {"revisionId", revision->revision_id}};
+              {"tracingConfiguration", TracingConfigurationOf(revision->attributes)}};
+  std::string visible = VisibleRevisionId(revision->attributes, revision->revision_id);
+  if (!visible.empty()) out["revisionId"] = visible;
   if (!record.map_run_arn.empty()) out["mapRunArn"] = record.map_run_arn;
   if (!machine.qualifier.empty()) out["label"] = machine.qualifier;
   if (revision->attributes.is_object() &&

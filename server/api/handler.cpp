@@ -15,9 +15,9 @@
 namespace stepline::api {
 
 const char* const kNotImplementedActions[] = {
-    "GetActivityTask",    "SendTaskSuccess",  "SendTaskFailure", "SendTaskHeartbeat",
-    "StartSyncExecution", "RedriveExecution", "TestState",       "DescribeMapRun",
-    "ListMapRuns",        "UpdateMapRun",     nullptr,
+    "GetActivityTask",  "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat",
+    "RedriveExecution", "TestState",       "DescribeMapRun",  "ListMapRuns",
+    "UpdateMapRun",     nullptr,
 };
 
 Action Sync(SyncAction action) {

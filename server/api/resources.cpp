@@ -140,6 +140,14 @@ Result<Json> ReadEncryptionConfiguration(const Json& request) {
   return out;
 }
 
+std::string VisibleRevisionId(const Json& machine_attributes, const std::string& revision_id) {
+  if (machine_attributes.is_object() &&
+      machine_attributes.value("initialRevisionId", "") == revision_id) {
+    return "";
+  }
+  return revision_id;
+}
+
 Json LoggingConfigurationOf(const Json& attributes) {
   if (attributes.is_object() && attributes.contains("loggingConfiguration")) {
     return attributes["loggingConfiguration"];

@@ -46,6 +46,11 @@ Result<Json> ReadLoggingConfiguration(const Json& request);
 Result<Json> ReadTracingConfiguration(const Json& request);
 Result<Json> ReadEncryptionConfiguration(const Json& request);
 
+// The revisionId AWS shows for `revision_id` of a machine: none (empty) for
+// the revision the machine was created with, as AWS omits it until the
+// first update.
+std::string VisibleRevisionId(const Json& machine_attributes, const std::string& revision_id);
+
 // What DescribeStateMachine returns for the stored configuration (defaults
 // {"level":"OFF","includeExecutionData":false} and {"enabled":false}).
 Json LoggingConfigurationOf(const Json& attributes);

@@ -2,6 +2,7 @@
 // alias ARN to the revision to run, applies AWS's idempotency rule for
 // STANDARD executions and hands a complete ExecutionRecord to the engine.
 // The reply is sent when the engine reports the record durable.
+#include <algorithm>
 #include <memory>
 
 #include "common/ids.h"
@@ -52,6 +53,7 @@ Result<StartRequest> ReadStartRequest(const Json& request) {
   if (name) RETURN_IF_ERROR(CheckName(*name));
   out.name = name ? *name : NewUuid();
   if (input) out.input = *input;
+  if (out.input.empty()) return InvalidInput("Invalid execution input.");
   if (out.input.size() > limits::kMaxPayloadBytes) {
     return InvalidInput("Input exceeds the maximum size of " +
                         std::to_string(limits::kMaxPayloadBytes) + " bytes");
@@ -159,24 +161,41 @@ void AnswerDuplicate(const ApiContext& ctx, const std::string& arn, const std::s
   reply(Repeated(**existing, input));
 }
 
+// Everything up to the engine call, shared by StartExecution and
+// StartSyncExecution: the record to start and its compiled machine.
+struct Prepared {
+  ExecutionRecord record;
+  DefinitionCache::Machine machine;
+};
+
+Result<Prepared> Prepare(const ApiContext& ctx, const Json& request, bool sync) {
+  ASSIGN_OR_RETURN(StartRequest start, ReadStartRequest(request));
+  ASSIGN_OR_RETURN(Target target, Resolve(ctx, start.arn));
+  if (sync && target.machine.type != "EXPRESS") {
+    return Status(ErrorCode::kStateMachineTypeNotSupported,
+                  "This operation is not supported by this type of state machine");
+  }
+  Prepared out;
+  out.record = BuildRecord(ctx, start, target);
+  ASSIGN_OR_RETURN(out.machine,
+                   ctx.cache->GetOrParse(target.machine.arn, target.revision_id, target.definition,
+                                         out.record.type == "EXPRESS"));
+  return out;
+}
+
 void StartExecution(const ApiContext& ctx, const Json& request, Reply reply) {
-  Result<StartRequest> start = ReadStartRequest(request);
-  if (!start.ok()) return reply(start.status());
-  Result<Target> target = Resolve(ctx, start->arn);
-  if (!target.ok()) return reply(target.status());
-  ExecutionRecord record = BuildRecord(ctx, *start, *target);
+  Result<Prepared> prepared = Prepare(ctx, request, /*sync=*/false);
+  if (!prepared.ok()) return reply(prepared.status());
+  ExecutionRecord& record = prepared->record;
   if (record.type == "STANDARD") {
     Result<std::optional<ExecutionRecord>> existing = ctx.deps.store->GetExecution(record.arn);
     if (!existing.ok()) return reply(existing.status());
     if (existing->has_value()) return reply(Repeated(**existing, record.input));
   }
-  Result<DefinitionCache::Machine> machine = ctx.cache->GetOrParse(
-      target->machine.arn, target->revision_id, target->definition, record.type == "EXPRESS");
-  if (!machine.ok()) return reply(machine.status());
   Json answer = {{"executionArn", record.arn}, {"startDate", Timestamp(record.start_date)}};
   std::string arn = record.arn, input = record.input;
   const ApiContext* context = &ctx;
-  ctx.deps.engine->Start(std::move(record), *machine,
+  ctx.deps.engine->Start(std::move(record), prepared->machine,
                          [context, arn, input, answer, reply](Status status) {
                            if (status.code() == ErrorCode::kExecutionAlreadyExists) {
                              return AnswerDuplicate(*context, arn, input, reply);
@@ -186,8 +205,50 @@ void StartExecution(const ApiContext& ctx, const Json& request, Reply reply) {
                          });
 }
 
+// The StartSyncExecution response for a finished express execution.
+Json SyncBody(const ExecutionRecord& record, const runtime::ExecutionOutcome& outcome) {
+  EpochMillis duration = std::max<EpochMillis>(0, outcome.stop_date - record.start_date);
+  Json out = {{"executionArn", record.arn},
+              {"stateMachineArn", record.state_machine_arn},
+              {"name", record.name},
+              {"startDate", Timestamp(record.start_date)},
+              {"stopDate", Timestamp(outcome.stop_date)},
+              {"status", outcome.status},
+              {"input", record.input},
+              {"inputDetails", {{"included", true}}}};
+  if (outcome.output) {
+    out["output"] = *outcome.output;
+    out["outputDetails"] = {{"included", true}};
+  }
+  if (outcome.error) out["error"] = *outcome.error;
+  if (outcome.cause) out["cause"] = *outcome.cause;
+  if (!record.trace_header.empty()) out["traceHeader"] = record.trace_header;
+  out["billingDetails"] = {
+      {"billedMemoryUsedInMB", 64},
+      {"billedDurationInMilliseconds", std::max<EpochMillis>(100, (duration + 99) / 100 * 100)}};
+  return out;
+}
+
+// StartSyncExecution: answers when the EXPRESS execution closes.
+void StartSyncExecution(const ApiContext& ctx, const Json& request, Reply reply) {
+  Result<Prepared> prepared = Prepare(ctx, request, /*sync=*/true);
+  if (!prepared.ok()) return reply(prepared.status());
+  auto record = std::make_shared<ExecutionRecord>(prepared->record);
+  ctx.deps.engine->Start(
+      std::move(prepared->record), prepared->machine,
+      [reply](Status status) {
+        if (!status.ok()) reply(status);
+      },
+      [record, reply](const runtime::ExecutionOutcome& outcome) {
+        reply(SyncBody(*record, outcome));
+      });
+}
+
 }  // namespace
 
-void RegisterExecutionStartActions(ActionTable& table) { table["StartExecution"] = StartExecution; }
+void RegisterExecutionStartActions(ActionTable& table) {
+  table["StartExecution"] = StartExecution;
+  table["StartSyncExecution"] = StartSyncExecution;
+}
 
 }  // namespace stepline::api

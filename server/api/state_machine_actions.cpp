@@ -145,6 +145,7 @@ Result<Json> CreateStateMachine(const ApiContext& ctx, const Json& request) {
   machine.revision_id = NewUuid();
   machine.creation_date = machine.update_date = ctx.Now();
   machine.attributes = create.attributes;
+  machine.attributes["initialRevisionId"] = machine.revision_id;
   storage::WriteBatch batch;
   batch.put_revisions.push_back(RevisionOf(machine, machine.creation_date));
   Json out = {{"stateMachineArn", arn}, {"creationDate", Timestamp(machine.creation_date)}};
@@ -203,7 +204,8 @@ Result<Json> DescribeVersion(const ApiContext& ctx, const ParsedArn& arn) {
                    ctx.deps.store->GetRevision(machine.arn, version->revision_id));
   if (!revision) return Status(ErrorCode::kInternal, "revision of " + arn.arn + " is missing");
   Json out = DescribeBody(arn.arn, machine, revision->definition, revision->role_arn,
-                          revision->attributes, version->creation_date, version->revision_id);
+                          revision->attributes, version->creation_date,
+                          VisibleRevisionId(machine.attributes, version->revision_id));
   if (!version->description.empty()) out["description"] = version->description;
   return out;
 }
@@ -217,7 +219,8 @@ Result<Json> DescribeStateMachine(const ApiContext& ctx, const Json& request) {
   if (arn.kind == ArnKind::kAlias) return StateMachineDoesNotExist(arn.arn);
   ASSIGN_OR_RETURN(StateMachineRecord machine, LoadStateMachine(ctx, arn.arn));
   return DescribeBody(machine.arn, machine, machine.definition, machine.role_arn,
-                      machine.attributes, machine.creation_date, machine.revision_id);
+                      machine.attributes, machine.creation_date,
+                      VisibleRevisionId(machine.attributes, machine.revision_id));
 }
 
 // The members UpdateStateMachine may change.

@@ -71,7 +71,9 @@ Result<Json> PublishStateMachineVersion(const ApiContext& ctx, const Json& reque
     return Status(ErrorCode::kStateMachineDeleting,
                   "State machine is being deleted: '" + machine.arn + "'");
   }
-  if (revision_id && *revision_id != machine.revision_id) {
+  bool initial = VisibleRevisionId(machine.attributes, machine.revision_id).empty();
+  if (revision_id && *revision_id != machine.revision_id &&
+      !(initial && *revision_id == "INITIAL")) {
     return Status(ErrorCode::kConflict,
                   "Failed to publish the State Machine version for revision " + *revision_id +
                       ". The current State Machine revision is " + machine.revision_id + ".");

@@ -49,6 +49,7 @@ class FakeEngine final : public runtime::ExecutionEngine {
     {
       std::lock_guard<std::mutex> lock(mu_);
       started_.push_back(record);
+      if (finished) finished_[record.arn] = std::move(finished);
     }
     batch.insert_executions.push_back(std::move(record));
     started(store_.CommitAndWait(std::move(batch)));
@@ -112,13 +113,34 @@ class FakeEngine final : public runtime::ExecutionEngine {
     storage::WriteBatch batch;
     batch.update_executions.push_back(update);
     batch.append_events.push_back({update.arn, {event}});
-    return store_.CommitAndWait(std::move(batch));
+    Status st = store_.CommitAndWait(std::move(batch));
+    if (st.ok()) Notify(update);
+    return st;
+  }
+
+  void Notify(const storage::ExecutionUpdate& update) {
+    std::function<void(const runtime::ExecutionOutcome&)> finished;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = finished_.find(update.arn);
+      if (it == finished_.end()) return;
+      finished = std::move(it->second);
+      finished_.erase(it);
+    }
+    runtime::ExecutionOutcome outcome;
+    outcome.status = update.status;
+    outcome.output = update.output;
+    outcome.error = update.error;
+    outcome.cause = update.cause;
+    outcome.stop_date = update.stop_date.value_or(0);
+    finished(outcome);
   }
 
   storage::Store& store_;
   const Clock& clock_;
   std::mutex mu_;
   std::vector<storage::ExecutionRecord> started_;
+  std::map<std::string, std::function<void(const runtime::ExecutionOutcome&)>> finished_;
 };
 
 struct Answer {
@@ -147,12 +169,20 @@ class Harness {
   }
   ~Harness() { store_->Close(); }
 
-  Answer CallRaw(const std::string& target, const std::string& body) {
-    std::promise<ApiResponse> promise;
-    auto future = promise.get_future();
+  // Sends a request; the future is ready once the handler answers.
+  std::future<ApiResponse> Send(const std::string& target, const std::string& body) {
+    auto promise = std::make_shared<std::promise<ApiResponse>>();
+    auto future = promise->get_future();
     handler_->Handle({target, body, "req-1", "us-east-1"},
-                     [&promise](ApiResponse response) { promise.set_value(std::move(response)); });
-    ApiResponse response = future.get();
+                     [promise](ApiResponse response) { promise->set_value(std::move(response)); });
+    return future;
+  }
+
+  Answer CallRaw(const std::string& target, const std::string& body) {
+    return ToAnswer(Send(target, body).get());
+  }
+
+  static Answer ToAnswer(ApiResponse response) {
     Answer answer;
     answer.status = response.http_status;
     answer.body = Json::parse(response.body);

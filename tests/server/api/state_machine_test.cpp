@@ -105,7 +105,7 @@ TEST_CASE("DescribeStateMachine returns AWS's members with default configuration
   CHECK(out["loggingConfiguration"] ==
         Json::parse(R"({"level":"OFF","includeExecutionData":false})"));
   CHECK(out["tracingConfiguration"] == Json::parse(R"({"enabled":false})"));
-  CHECK(out["revisionId"].is_string());
+  CHECK_FALSE(out.contains("revisionId"));  // AWS shows none before the first update
   CHECK_FALSE(out.contains("encryptionConfiguration"));
 }
 
@@ -141,16 +141,19 @@ TEST_CASE("UpdateStateMachine needs something to update") {
 TEST_CASE("UpdateStateMachine makes a new revision and can publish") {
   Harness h;
   std::string arn = h.CreateMachine("m");
-  std::string before = h.Ok("DescribeStateMachine", {{"stateMachineArn", arn}})["revisionId"];
   h.clock().Advance(1000);
   Json out = h.Ok("UpdateStateMachine",
                   {{"stateMachineArn", arn}, {"definition", kWaitDefinition}, {"publish", true}});
   CHECK(out["updateDate"] == 1700000001.123);
-  CHECK(out["revisionId"] != before);
+  CHECK(out["revisionId"].get<std::string>().size() == 36);
   CHECK(out["stateMachineVersionArn"] == arn + ":1");
   Json described = h.Ok("DescribeStateMachine", {{"stateMachineArn", arn}});
   CHECK(described["definition"] == kWaitDefinition);
   CHECK(described["revisionId"] == out["revisionId"]);
+  // PublishStateMachineVersion checks the revision it is given.
+  auto stale =
+      h.Call("PublishStateMachineVersion", {{"stateMachineArn", arn}, {"revisionId", "INITIAL"}});
+  CHECK(stale.type == "ConflictException");
   auto missing = h.Call("UpdateStateMachine",
                         {{"stateMachineArn", SmArn("nope")}, {"definition", kPassDefinition}});
   CHECK(missing.type == "StateMachineDoesNotExist");
@@ -213,7 +216,8 @@ TEST_CASE("maxResults over 1000 and bad tokens are rejected") {
 TEST_CASE("versions: publish, describe, list newest first, delete") {
   Harness h;
   std::string arn = h.CreateMachine("m");
-  Json v1 = h.Ok("PublishStateMachineVersion", {{"stateMachineArn", arn}, {"description", "one"}});
+  Json v1 = h.Ok("PublishStateMachineVersion",
+                 {{"stateMachineArn", arn}, {"description", "one"}, {"revisionId", "INITIAL"}});
   CHECK(v1["stateMachineVersionArn"] == arn + ":1");
   // Same revision: the same version comes back.
   CHECK(h.Ok("PublishStateMachineVersion", {{"stateMachineArn", arn}})["stateMachineVersionArn"] ==
