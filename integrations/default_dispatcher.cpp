@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "common/limits.h"
+
 #include "integrations/aws_dispatcher.h"
 #include "integrations/local_handlers.h"
 #include "integrations/mock_dispatcher.h"
@@ -13,6 +15,33 @@ std::string Env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
 }
+
+// Results over the payload limit fail the task as AWS does, naming the
+// resource ("lambda" for lambda:invoke, the function ARN for legacy Lambda).
+class PayloadLimitDispatcher : public TaskDispatcher {
+ public:
+  explicit PayloadLimitDispatcher(std::shared_ptr<TaskDispatcher> inner)
+      : inner_(std::move(inner)) {}
+  void Dispatch(TaskRequest request, std::function<void(TaskOutcome)> done) override {
+    std::string name = request.spec.legacy_lambda || request.spec.activity
+                           ? request.spec.arn
+                           : request.spec.resource_type;
+    inner_->Dispatch(std::move(request), [name, done = std::move(done)](TaskOutcome o) {
+      if (o.ok && DumpJson(o.result).size() > limits::kMaxPayloadBytes) {
+        o = TaskOutcome();
+        o.error = {errors::kDataLimitExceeded,
+                   "The state/task '" + name +
+                       "' returned a result with a size exceeding the maximum number of bytes "
+                       "service limit.",
+                   std::nullopt};
+      }
+      done(std::move(o));
+    });
+  }
+
+ private:
+  std::shared_ptr<TaskDispatcher> inner_;
+};
 
 }  // namespace
 
@@ -53,7 +82,7 @@ Result<std::shared_ptr<TaskDispatcher>> MakeDefaultDispatcher(const Integrations
     dispatcher = std::make_shared<MockDispatcher>(
         std::make_shared<const MockConfig>(std::move(*mocks)), dispatcher);
   }
-  return dispatcher;
+  return std::shared_ptr<TaskDispatcher>(std::make_shared<PayloadLimitDispatcher>(dispatcher));
 }
 
 }  // namespace stepline::integrations

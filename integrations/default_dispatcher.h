@@ -1,5 +1,6 @@
 // IntegrationsConfig and MakeDefaultDispatcher: the Task dispatcher the server
-// uses, composed as   mocks -> local handlers -> AWS-compatible endpoints.
+// uses, composed as   mocks -> local handlers -> AWS-compatible endpoints,
+// with results over 256 KiB turned into States.DataLimitExceeded.
 //
 //   auto config = IntegrationsConfig::FromEnvironment();
 //   config.mock_config_path = flag_value_or_env;          // --mock-config

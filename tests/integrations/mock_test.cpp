@@ -165,3 +165,24 @@ TEST_CASE("the default dispatcher answers mocks first, then local handlers") {
   config.mock_config_path = "/nonexistent.json";
   CHECK_FALSE(MakeDefaultDispatcher(config).ok());
 }
+
+TEST_CASE("a task result over 256 KiB is States.DataLimitExceeded naming the resource") {
+  std::string path = "/tmp/stepline_big_" + std::to_string(::getpid()) + ".json";
+  std::ofstream(path)
+      << R"({"Handlers": {"big": {"Command": "python3 -c \"print('\\\"' + 'x' * 300000 + '\\\"')\""}}})";
+  IntegrationsConfig config;
+  config.handlers_config_path = path;
+  auto d = MakeDefaultDispatcher(config);
+  std::remove(path.c_str());
+  REQUIRE(d.ok());
+  TaskRequest r;
+  r.spec = *ParseResource("arn:aws:states:::lambda:invoke");
+  r.parameters = {{"FunctionName", "big"}};
+  std::promise<TaskOutcome> p;
+  (*d)->Dispatch(r, [&p](TaskOutcome o) { p.set_value(std::move(o)); });
+  TaskOutcome o = p.get_future().get();
+  CHECK(o.error.error == "States.DataLimitExceeded");
+  CHECK(o.error.cause ==
+        std::optional<std::string>("The state/task 'lambda' returned a result with a size "
+                                   "exceeding the maximum number of bytes service limit."));
+}
