@@ -163,6 +163,7 @@ TEST_CASE("States.Base64Encode and States.Base64Decode round-trip UTF-8") {
   CHECK(Call("States.Base64Decode('')") == "");
   CHECK(Call("States.Base64Decode(States.Base64Encode('héllo ✓'))") == "héllo ✓");
   CHECK(Call("States.Base64Decode('YQ==')") == "a");
+  CHECK(Call("States.Base64Decode('/w==')") == "\xEF\xBF\xBD");  // 0xFF is not UTF-8
   CHECK(IsIntrinsicFailure("States.Base64Decode('not base64!')"));
   CHECK(IsIntrinsicFailure("States.Base64Encode($.s)", Json{{"s", std::string(10001, 'a')}}));
 }
