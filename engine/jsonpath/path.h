@@ -5,7 +5,12 @@
 // Supported syntax: dot and bracket member access ($.a, $['a b']), array
 // indexes (incl. negative), wildcards ([*], .*), slices ([1:3], [::2]),
 // unions ([0,2] / ['a','b']), recursive descent ($..a), and filters
-// ([?(@.price < 10 && @.tag == 'x')], ||, !, comparisons, existence tests).
+// ([?(@.price < 10 && @.tag == 'x')], ||, !, ==/!=/</<=/>/>=, existence
+// tests, Jayway's in/nin/size/empty). AWS evaluates paths with Jayway
+// JsonPath, and so do we where it shows: surrounding blanks are trimmed, a
+// union of names ending a path yields one merged object per parent
+// ($.o['a','b'] -> [{"a":..,"b":..}]), a filter on an object tests the object
+// itself, "length()" is an ordinary member name (no path functions).
 //
 // A path is parsed once, when the definition is created; evaluation never
 // re-parses. A "definite" path (no wildcard, slice, union, filter or
