@@ -93,7 +93,10 @@ class TemplateImpl;
 class Template {
  public:
   // Compiles every "{% %}" string inside `value`. On failure returns
-  // kInvalidDefinition whose message is AWS's diagnostic text (without the
+  // kInvalidDefinition whose message is AWS's diagnostic text, e.g.
+  // "INVALID_JSONATA_EXPRESSION: Unexpected end of expression" or
+  // "UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone' at the top level is
+  // not supported." (without the
   // location, which the definition validator adds).
   static Result<Template> Compile(const Json& value);
 

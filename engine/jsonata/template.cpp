@@ -49,9 +49,7 @@ Result<TemplateNode> CompileNode(const Json& v) {
     std::string text = s.substr(2, s.size() - 4);
     auto compiled = Expression::Compile(text);
     if (auto* err = std::get_if<Error>(&compiled)) {
-      return Status(ErrorCode::kInvalidDefinition,
-                    "INVALID_JSONATA_EXPRESSION: The JSONata expression '" + text +
-                        "' is invalid: " + err->code + ": " + err->message);
+      return Status(ErrorCode::kInvalidDefinition, "INVALID_JSONATA_EXPRESSION: " + err->message);
     }
     auto expr = std::get<std::shared_ptr<const Expression>>(compiled);
     if (expr->has_top_level_field_reference()) {
