@@ -88,16 +88,17 @@ Value AppendValues(const Value& a, const Value& b) {
   return Value::Array(out);
 }
 
-Value DeepClone(const Value& v) {
+Value DeepClone(const Value& v, int depth) {
+  CheckNesting(depth);
   if (v.is_array()) {
     auto a = NewArray();
     a->items.reserve(v.arr().size());
-    for (const auto& e : v.arr().items) a->items.push_back(DeepClone(e));
+    for (const auto& e : v.arr().items) a->items.push_back(DeepClone(e, depth + 1));
     return Value::Array(a);
   }
   if (v.is_object()) {
     auto o = NewObject();
-    for (const auto& [k, e] : v.obj().items) o->Set(k, DeepClone(e));
+    for (const auto& [k, e] : v.obj().items) o->Set(k, DeepClone(e, depth + 1));
     return Value::Object(o);
   }
   return v;

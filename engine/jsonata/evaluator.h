@@ -128,7 +128,7 @@ class Evaluator {
 bool IsSequence(const Value& v);
 bool Truthy(const Value& v);  // fn.boolean; undefined -> false
 Value AppendValues(const Value& a, const Value& b);
-Value DeepClone(const Value& v);
+Value DeepClone(const Value& v, int depth = 0);
 bool IsNumeric(const Value& v);  // number, not NaN; throws D1001 when infinite
 std::string TypeSymbolName(const Value& v);
 Value MakeFunctionValue(std::shared_ptr<FunctionNode> fn);

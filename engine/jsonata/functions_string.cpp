@@ -58,6 +58,7 @@ void JsonQuote(std::string& out, const std::string& s) {
 }
 
 void StringifyInto(std::string& out, const Value& v, bool pretty, int indent) {
+  CheckNesting(indent);
   auto newline = [&](int level) {
     if (!pretty) return;
     out += '\n';

@@ -1,6 +1,8 @@
 // Value implementation: heap nodes, JSON conversion, number rendering, equality.
 #include "engine/jsonata/value.h"
 
+#include "engine/jsonata/errors.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -96,6 +98,10 @@ bool ObjectNode::Remove(std::string_view key) {
   return false;
 }
 
+void CheckNesting(int depth) {
+  if (depth > kMaxValueNesting) ThrowAt("U1001", -1);
+}
+
 std::shared_ptr<ArrayNode> NewArray(bool sequence) {
   auto a = std::make_shared<ArrayNode>();
   a->sequence = sequence;
@@ -109,7 +115,8 @@ Value MakeSequence(Value item) {
   return Value::Array(std::move(a));
 }
 
-Value FromJson(const Json& j) {
+Value FromJson(const Json& j, int depth) {
+  CheckNesting(depth);
   switch (j.type()) {
     case Json::value_t::null:
       return Value::Null();
@@ -126,7 +133,7 @@ Value FromJson(const Json& j) {
     case Json::value_t::array: {
       auto a = NewArray();
       a->items.reserve(j.size());
-      for (const auto& e : j) a->items.push_back(FromJson(e));
+      for (const auto& e : j) a->items.push_back(FromJson(e, depth + 1));
       return Value::Array(std::move(a));
     }
     case Json::value_t::object: {
@@ -134,9 +141,10 @@ Value FromJson(const Json& j) {
       o->items.reserve(j.size());
       if (j.size() < kIndexThreshold) {
         for (auto it = j.begin(); it != j.end(); ++it)
-          o->items.emplace_back(it.key(), FromJson(it.value()));
+          o->items.emplace_back(it.key(), FromJson(it.value(), depth + 1));
       } else {
-        for (auto it = j.begin(); it != j.end(); ++it) o->Set(it.key(), FromJson(it.value()));
+        for (auto it = j.begin(); it != j.end(); ++it)
+          o->Set(it.key(), FromJson(it.value(), depth + 1));
       }
       return Value::Object(std::move(o));
     }
@@ -145,7 +153,8 @@ Value FromJson(const Json& j) {
   }
 }
 
-Json ToJson(const Value& v) {
+Json ToJson(const Value& v, int depth) {
+  CheckNesting(depth);
   switch (v.kind()) {
     case Kind::kUndefined:
     case Kind::kNull:
@@ -165,14 +174,14 @@ Json ToJson(const Value& v) {
     case Kind::kArray: {
       Json out = Json::array();
       for (const auto& e : v.arr().items) {
-        if (!e.undefined()) out.push_back(ToJson(e));
+        if (!e.undefined()) out.push_back(ToJson(e, depth + 1));
       }
       return out;
     }
     case Kind::kObject: {
       Json out = Json::object();
       for (const auto& [k, e] : v.obj().items) {
-        if (!e.undefined()) out[k] = ToJson(e);
+        if (!e.undefined()) out[k] = ToJson(e, depth + 1);
       }
       return out;
     }
@@ -229,7 +238,8 @@ std::string NumberToJsonata(double d) {
   return NumberToJs(std::strtod(buf, nullptr));
 }
 
-bool DeepEqual(const Value& a, const Value& b) {
+bool DeepEqual(const Value& a, const Value& b, int depth) {
+  CheckNesting(depth);
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
     case Kind::kUndefined:
@@ -246,7 +256,7 @@ bool DeepEqual(const Value& a, const Value& b) {
       const auto& y = b.arr().items;
       if (x.size() != y.size()) return false;
       for (size_t i = 0; i < x.size(); ++i) {
-        if (!DeepEqual(x[i], y[i])) return false;
+        if (!DeepEqual(x[i], y[i], depth + 1)) return false;
       }
       return true;
     }
@@ -256,7 +266,7 @@ bool DeepEqual(const Value& a, const Value& b) {
       if (x.size() != y.size()) return false;
       for (const auto& [k, v] : x.items) {
         const Value* o = y.Find(k);
-        if (!o || !DeepEqual(v, *o)) return false;
+        if (!o || !DeepEqual(v, *o, depth + 1)) return false;
       }
       return true;
     }

@@ -142,18 +142,26 @@ std::shared_ptr<ObjectNode> NewObject();
 Value MakeSequence();
 Value MakeSequence(Value item);
 
+// Deepest nesting the recursive walkers (JSON conversion, $string, deep
+// equality, cloning) accept; deeper values fail with U1001 instead of
+// exhausting the stack.
+inline constexpr int kMaxValueNesting = 2000;
+
 // Conversions between Json and Value. ToJson drops undefined members and
 // maps functions to "" (as JSON.stringify-based output does).
-Value FromJson(const Json& j);
-Json ToJson(const Value& v);
+Value FromJson(const Json& j, int depth = 0);
+Json ToJson(const Value& v, int depth = 0);
 
 // JavaScript-like number rendering (Number.prototype.toString).
 std::string NumberToJs(double d);
 // JSONata $string(number): 15 significant digits, then JS rendering.
 std::string NumberToJsonata(double d);
 
+// Throws U1001 when depth exceeds kMaxValueNesting.
+void CheckNesting(int depth);
+
 // Structural equality (JSONata's deep equal); functions compare by identity.
-bool DeepEqual(const Value& a, const Value& b);
+bool DeepEqual(const Value& a, const Value& b, int depth = 0);
 
 // UTF-8 helpers: code points <-> text.
 std::u32string ToU32(std::string_view s);
