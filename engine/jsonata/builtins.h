@@ -5,6 +5,8 @@
 // then read-only.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,14 @@ inline const Value& Arg(const std::vector<Value>& args, size_t i) {
   static const Value kUndef;
   return i < args.size() ? args[i] : kUndef;
 }
+
+// Shared numeric/date helpers of the built-in families.
+double RoundHalfEven(double value, int precision);  // functions_numeric.cpp
+std::string FormatNumberPicture(CallCtx& ctx, double value, const std::string& picture,
+                                const Value& options);  // format_number.cpp
+std::optional<int64_t> ParseDateTime(const std::string& text, const std::string& picture,
+                                     int64_t now_ms);  // parse_datetime.cpp
+int64_t CivilDays(int64_t y, unsigned m, unsigned d);  // functions_date.cpp: days since epoch
 
 [[noreturn]] void ThrowMessage(const std::string& code, const std::string& message);
 

@@ -8,8 +8,6 @@
 
 namespace stepline::jsonata {
 
-double RoundHalfEven(double value, int precision);
-
 namespace {
 
 struct Props {

@@ -9,9 +9,6 @@
 
 namespace stepline::jsonata {
 
-std::optional<int64_t> ParseDateTime(const std::string& text, const std::string& picture,
-                                     int64_t now_ms);
-
 namespace {
 
 const char* kDefaultPicture = "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]";

@@ -9,9 +9,6 @@
 
 namespace stepline::jsonata {
 
-std::string FormatNumberPicture(CallCtx& ctx, double value, const std::string& picture,
-                                const Value& options);
-
 namespace {
 
 Value FnFormatBase(CallCtx& ctx, std::vector<Value>& a) {

@@ -6,13 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/jsonata/builtins.h"
 #include "engine/jsonata/errors.h"
 #include "engine/jsonata/format_integer.h"
 #include "engine/jsonata/value.h"
 
 namespace stepline::jsonata {
-
-int64_t CivilDays(int64_t y, unsigned m, unsigned d);  // functions_date.cpp
 
 namespace {
 

@@ -109,3 +109,8 @@ TEST_CASE("$eval is available in standard mode only") {
   aws.aws_functions = true;
   CHECK(CodeOf("$eval('1 + 2')", nullptr, aws) == "T1006");
 }
+
+TEST_CASE("values nested beyond the walkers' limit fail cleanly") {
+  CHECK(CodeOf("$string($reduce([1..50000], function($a, $b){ {'a': $a} }, {}))") == "U1001");
+  CHECK(CodeOf("$reduce([1..50000], function($a, $b){ {'a': $a} }, {})") == "U1001");
+}
