@@ -13,7 +13,14 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
-bool IsMemoryPath(const std::string& path) { return path.empty() || path == ":memory:"; }
+// In-memory databases, including URIs such as "file::memory:" or
+// "file:x?mode=memory", get the single shared connection: a second
+// connection to them would see a different (empty) database.
+bool IsMemoryPath(const std::string& path) {
+  if (path.empty() || path == ":memory:") return true;
+  return path.rfind("file:", 0) == 0 && (path.find(":memory:") != std::string::npos ||
+                                         path.find("mode=memory") != std::string::npos);
+}
 
 // Settings for the write connection of a file store. journal_mode is read
 // back: it is also the first statement that touches the file, so a corrupt
@@ -44,9 +51,9 @@ Result<std::unique_ptr<Connection>> OpenWriteConnection(const StoreOptions& opti
   ConfigureSqliteOnce();
   const std::string& path = options.path;
   bool memory = IsMemoryPath(path);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | (memory ? 0 : SQLITE_OPEN_URI);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI;
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> db,
-                   Connection::Open(memory ? ":memory:" : path, flags));
+                   Connection::Open(path.empty() ? ":memory:" : path, flags));
   sqlite3_busy_timeout(db->raw(), kBusyTimeoutMs);
   if (!memory) RETURN_IF_ERROR(ConfigureFile(*db));
   Status migrated = MigrateSchema(*db);

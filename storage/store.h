@@ -245,10 +245,11 @@ struct StoreOptions {
 
 // Opens (creating and migrating as needed) a SQLite store. Errors on a
 // corrupt or unwritable file are reported here (kStorage) with the path and
-// SQLite's text. ":memory:" (or an empty path) opens a private in-memory
-// database: one connection shared by the writer and readers under a mutex,
-// for tests and ephemeral runs. Any other path is a file (or a "file:" URI)
-// opened in WAL mode with one reader connection per concurrent reader.
+// SQLite's text. ":memory:" (or an empty path, or an in-memory "file:" URI)
+// opens an in-memory database: one connection shared by the writer and
+// readers under a mutex, for tests and ephemeral runs. Any other path is a
+// file (or a "file:" URI) opened in WAL mode with one reader connection per
+// concurrent reader.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options);
 
 }  // namespace stepline::storage

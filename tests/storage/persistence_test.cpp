@@ -138,5 +138,13 @@ TEST_CASE("the in-memory store supports every operation", "[storage]") {
   CHECK_FALSE(other->GetStateMachine(testing::kMachineArn)->has_value());
 }
 
+TEST_CASE("in-memory URIs share one connection between writer and readers", "[storage]") {
+  for (const char* path : {"file::memory:", "file:stepline-test?mode=memory"}) {
+    auto store = OpenOrDie(path);
+    CommitOk(*store, EverythingBatch());
+    CheckEverything(*store);
+  }
+}
+
 }  // namespace
 }  // namespace stepline::storage
