@@ -419,6 +419,7 @@ Value Evaluator::EvalStep(const Node* step, const Value& input, const FramePtr& 
     Value r = EvalSort(step, input, env);
     return EvalStages(step->stages, r, env);
   }
+  if (!input.is_array()) return MakeSequence();  // e.g. a constructor step that gave a scalar
   std::vector<Value> results;
   const auto& items = input.arr().items;
   results.reserve(items.size());
@@ -466,7 +467,8 @@ Value Evaluator::EvalTupleStep(const Node* step, const Value& input, Value tuple
   }
   if (tuples.undefined()) {
     auto init = NewArray(true);
-    for (const auto& item : input.arr().items) {
+    static const std::vector<Value> kNone;
+    for (const auto& item : input.is_array() ? input.arr().items : kNone) {
       auto t = NewObject();
       t->Set("@", item);
       init->items.push_back(Value::Object(t));
