@@ -83,7 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   // Graceful shutdown: an idle connection closes now, a busy one after its answer.
   void OnServerStop() {
-    if (!busy_) stream_.close();
+    if (!busy_) stream_.close();  // also ends a lingering close
   }
   void ForceClose() { stream_.close(); }
   auto executor() { return stream_.get_executor(); }
@@ -95,7 +95,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoReadBody();
   void OnReadBody(beast::error_code ec, size_t bytes);
   void Dispatch();
-  void DispatchApi(const bhttp::request<bhttp::string_body>& request);
+  void DispatchApi(bhttp::request<bhttp::string_body>& request);
   void Respond(api::ApiResponse response);
   void OnWrite(beast::error_code ec, size_t bytes);
   void FailRead(beast::error_code ec);
@@ -215,7 +215,7 @@ void Session::FailRead(beast::error_code ec) {
 
 void Session::Dispatch() {
   stream_.expires_never();  // the handler may take long (sync executions, long polls)
-  const auto& request = parser_->get();
+  auto& request = parser_->get();
   keep_alive_ = request.keep_alive();
   head_ = request.method() == bhttp::verb::head;
   request_id_ = NewUuid();
@@ -234,10 +234,10 @@ void Session::Dispatch() {
   }
 }
 
-void Session::DispatchApi(const bhttp::request<bhttp::string_body>& request) {
+void Session::DispatchApi(bhttp::request<bhttp::string_body>& request) {
   api::ApiRequest api_request;
   api_request.target = std::string(Sv(request["X-Amz-Target"]));
-  api_request.body = request.body();
+  api_request.body = std::move(request.body());
   api_request.request_id = request_id_;
   api_request.region = RegionFromAuthorization(Sv(request[bhttp::field::authorization]));
   log_line_ += " " + api_request.target;
@@ -288,10 +288,11 @@ void Session::OnWrite(beast::error_code ec, size_t) {
 
 // Half-closes, then drains what the client still sends for a while, so that
 // it reads our answer rather than a connection reset.
+// While the server stops, it closes at once.
 void Session::DoClose() {
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  if (ec) return stream_.close();
+  if (ec || state_->stopping) return stream_.close();
   stream_.expires_after(kLingerTime);
   DoDrain();
 }

@@ -163,7 +163,7 @@ TEST_CASE("a POST reaches the handler with its target, body, region and request 
       "POST /any/base/ HTTP/1.1\r\nhost: sync-localhost:4599\r\n"
       "x-amz-target: Test.Echo\r\ncontent-type: application/x-amz-json-1.0\r\n"
       "authorization: AWS4-HMAC-SHA256 Credential=test/20261122/eu-west-1/states/aws4_request, "
-      "SignedHeaders=host, Signature=00\r\ncontent-length: 9\r\n\r\n{\"a\":\"é\"}");
+      "SignedHeaders=host, Signature=00\r\ncontent-length: 10\r\n\r\n{\"a\":\"é\"}");
   auto response = client.Read();
   REQUIRE(response);
   CHECK(response->result_int() == 200);
