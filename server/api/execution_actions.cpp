@@ -126,7 +126,7 @@ Result<storage::ExecutionQuery> ReadListQuery(const ApiContext& ctx, const Json&
   ASSIGN_OR_RETURN(query.page, ReadPage(request, errors, limits::kMaxResultsPerPage, 3096));
   if (status) {
     errors.Enum("statusFilter", *status,
-                {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"});
+                {"SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING"});
   }
   if (redrive) errors.Enum("redriveFilter", *redrive, {"REDRIVEN", "NOT_REDRIVEN"});
   RETURN_IF_ERROR(errors.ToStatus());
@@ -161,7 +161,7 @@ Json ListItem(const ExecutionRecord& record) {
   if (!record.state_machine_alias_arn.empty()) {
     item["stateMachineAliasArn"] = record.state_machine_alias_arn;
   }
-  if (record.redrive_count > 0) item["redriveCount"] = record.redrive_count;
+  item["redriveCount"] = record.redrive_count;
   if (record.redrive_date) item["redriveDate"] = Timestamp(*record.redrive_date);
   return item;
 }
