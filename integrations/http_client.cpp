@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -26,7 +27,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr size_t kMaxIdlePerHost = 16;
+constexpr size_t kMaxIdlePerHost = 64;
+constexpr int kMaxConnectionsPerHost = 64;  // more concurrent requests wait their turn
 constexpr uint64_t kBodyLimit = 512ull << 20;
 
 bool IEquals(const std::string& a, const std::string& b) {
@@ -69,6 +71,35 @@ struct HttpClient::Impl {
     auto& list = idle[key];
     if (list.size() < kMaxIdlePerHost) list.push_back(std::move(conn));
   }
+
+  // Per-host slots: Acquire runs `start` now or once a slot frees up.
+  std::map<std::string, int> active;
+  std::map<std::string, std::deque<std::function<void()>>> waiting;
+  void Acquire(const std::string& key, std::function<void()> start) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (active[key] >= kMaxConnectionsPerHost) {
+        waiting[key].push_back(std::move(start));
+        return;
+      }
+      ++active[key];
+    }
+    start();
+  }
+  void Release(const std::string& key) {
+    std::function<void()> next;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      auto& queue = waiting[key];
+      if (queue.empty()) {
+        --active[key];
+        return;
+      }
+      next = std::move(queue.front());  // the slot passes to the next request
+      queue.pop_front();
+    }
+    asio::post(io, std::move(next));
+  }
 };
 
 namespace {
@@ -88,6 +119,12 @@ class Call : public std::enable_shared_from_this<Call> {
   }
 
   void Start() {
+    auto self = shared_from_this();
+    client_->Acquire(key_, [self] { self->Begin(); });
+  }
+
+ private:
+  void Begin() {
     BuildRequest();
     conn_ = client_->TakeIdle(key_);
     reused_ = conn_ != nullptr;
@@ -95,7 +132,6 @@ class Call : public std::enable_shared_from_this<Call> {
     Resolve();
   }
 
- private:
   void BuildRequest() {
     req_.method_string(request_.method);
     req_.target(url_.Target());
@@ -193,6 +229,8 @@ class Call : public std::enable_shared_from_this<Call> {
       conn_->Lowest().expires_never();
       client_->GiveBack(key_, std::move(conn_));
     }
+    conn_.reset();
+    client_->Release(key_);
     done_(std::move(result));
   }
 
@@ -211,6 +249,7 @@ class Call : public std::enable_shared_from_this<Call> {
 
   void Fail(const std::string& error) {
     conn_.reset();
+    client_->Release(key_);
     HttpResult result;
     result.error = error;
     done_(std::move(result));

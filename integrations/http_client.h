@@ -1,5 +1,7 @@
 // HttpClient: an asynchronous HTTP/1.1 client (HTTP and HTTPS) for the AWS
-// endpoints, with per-host connection reuse and per-request timeouts. Beast
+// endpoints, with per-host connection reuse (up to 64 idle kept-alive connections
+// per host), at most 64 concurrent connections per host (further requests
+// queue), and per-request timeouts (connect, write and read each). Beast
 // and Asio stay inside http_client.cpp.
 //
 // Thread-safety: Send may be called from any thread; callbacks run on the

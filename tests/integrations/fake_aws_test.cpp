@@ -80,6 +80,7 @@ class H(BaseHTTPRequestHandler):
             return self.reply(200, json.dumps(out), {"Content-Type": "application/x-amz-json-1.0"})
         self.reply(400, json.dumps({"__type": "UnknownOperationException", "message": target}))
 
+ThreadingHTTPServer.request_queue_size = 128
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 )PY";
 
@@ -287,4 +288,35 @@ TEST_CASE("sequential calls to one host reuse one keep-alive connection") {
   CHECK(http->stats().connections_opened == 1);
   WARN("sequential lambda:invoke round trip (signed, keep-alive, python fake): " << us / kCalls
                                                                                  << " us");
+}
+
+TEST_CASE("concurrent calls to one host open at most 64 connections and all complete") {
+  REQUIRE_FAKE();
+  AwsContext ctx;
+  ctx.http = std::make_shared<HttpClient>(1);
+  auto endpoint = std::make_shared<std::string>(FakeAws::Get().url());
+  ctx.endpoints = EndpointResolver([endpoint](const char* name) -> const char* {
+    return std::string(name) == "AWS_ENDPOINT_URL" ? endpoint->c_str() : nullptr;
+  });
+  auto http = ctx.http;
+  AwsDispatcher d(std::move(ctx));
+  constexpr int kCalls = 150;
+  std::vector<std::future<TaskOutcome>> futures;
+  for (int i = 0; i < kCalls; ++i) {
+    auto p = std::make_shared<std::promise<TaskOutcome>>();
+    futures.push_back(p->get_future());
+    d.Dispatch(Request("arn:aws:states:::lambda:invoke", {{"FunctionName", "ok"}}),
+               [p](TaskOutcome o) { p->set_value(std::move(o)); });
+  }
+  int ok = 0;
+  std::string failure;
+  for (auto& f : futures) {
+    REQUIRE(f.wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+    TaskOutcome o = f.get();
+    ok += o.ok ? 1 : 0;
+    if (!o.ok) failure = o.error.error + ": " + o.error.cause.value_or("");
+  }
+  INFO(failure);
+  CHECK(ok == kCalls);
+  CHECK(http->stats().connections_opened <= 64);
 }
