@@ -173,6 +173,11 @@ TEST_CASE("ListExecutions filters by status and pages newest first") {
   CHECK(names == std::vector<std::string>{"e4", "e3", "e2", "e1", "e0"});
   auto bad = h.Call("ListExecutions", {{"stateMachineArn", sm}, {"statusFilter", "DONE"}});
   CHECK(bad.type == "ValidationException");
+  CHECK(bad.message() ==
+        "1 validation error detected: Value 'DONE' at 'statusFilter' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, "
+        "PENDING_REDRIVE, ABORTED, FAILED, RUNNING]");
+  CHECK(succeeded["executions"][0]["redriveCount"] == 0);
   CHECK(h.Call("ListExecutions", {{"stateMachineArn", SmArn("nope")}}).type ==
         "StateMachineDoesNotExist");
 }
