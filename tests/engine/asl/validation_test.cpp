@@ -452,3 +452,50 @@ TEST_CASE("a loop with an unreachable terminal state reports only the unreachabl
 }
 
 }  // namespace stepline::asl
+
+namespace stepline::asl {
+
+TEST_CASE("mutated definitions never crash the validator", "[validate][edge]") {
+  const std::string seed = R"js({"Comment":"all","StartAt":"P","States":{
+    "P":{"Type":"Pass","Parameters":{"a.$":"States.Format('{}', $.x)"},"ResultPath":"$.r","Next":"T"},
+    "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":5,
+         "Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":1}],
+         "Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"Next":"C"},
+    "C":{"Type":"Choice","Choices":[{"And":[{"Variable":"$.a","NumericGreaterThan":1},
+         {"Not":{"Variable":"$.b","StringMatches":"x\\*"}}],"Next":"W"}],"Default":"M"},
+    "W":{"Type":"Wait","Timestamp":"2016-03-14T01:59:00Z","Next":"M"},
+    "M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"I","States":{
+         "I":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Succeed"}}}],
+              "End":true}}},"Next":"J"},
+    "J":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $states.input %}","End":true},
+    "F":{"Type":"Fail","Error":"E","CausePath":"$.c"}}})js";
+  REQUIRE(ValidateDefinition(seed).empty());
+  const std::string alphabet = "{}[]\",:$.*\\ 0aZ{%}";
+  uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1103515245u + 12345u;
+    return state >> 8;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = seed;
+    int edits = 1 + static_cast<int>(next() % 4);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      size_t at = next() % text.size();
+      switch (next() % 3) {
+        case 0:
+          text[at] = alphabet[next() % alphabet.size()];
+          break;
+        case 1:
+          text.erase(at, 1 + next() % 8);
+          break;
+        default:
+          text.insert(at, 1, alphabet[next() % alphabet.size()]);
+          break;
+      }
+    }
+    CHECK_NOTHROW(ValidateDefinition(text));
+    CHECK_NOTHROW(ParseDefinition(text));
+  }
+}
+
+}  // namespace stepline::asl
