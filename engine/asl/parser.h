@@ -5,7 +5,12 @@
 //   Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The field
 //   'Next' should be non-empty at /States/A/Next'
 // and ValidateDefinition returns every diagnostic for
-// ValidateStateMachineDefinition.
+// ValidateStateMachineDefinition. Several problems are joined as AWS joins
+// them: "'<CODE>: <text> at <location>, <CODE>: <text> at <location>'", with
+// the literal "null" for a diagnostic without location (MISSING_END_STATE).
+// An empty Diagnostic::location means "omit the member" on the wire.
+// Graph problems (MISSING_TRANSITION_TARGET, MISSING_END_STATE) are reported
+// only when the schema is valid, as AWS does.
 //
 // Thread-safety: pure functions.
 #pragma once
