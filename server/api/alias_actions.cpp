@@ -12,10 +12,6 @@ namespace {
 
 using storage::AliasRecord;
 
-Status ResourceNotFound(const std::string& arn) {
-  return Status(ErrorCode::kResourceNotFound, "Resource not found: '" + arn + "'").WithDetail(arn);
-}
-
 Status RoutingError(const std::string& message) {
   return ValidationError(message, "INVALID_ROUTING_CONFIGURATION");
 }
@@ -85,8 +81,7 @@ Result<Json> CreateStateMachineAlias(const ApiContext& ctx, const Json& request)
   ASSIGN_OR_RETURN(std::string machine_arn, CheckRouting(ctx, *routing));
   ASSIGN_OR_RETURN(storage::StateMachineRecord machine, LoadStateMachine(ctx, machine_arn));
   if (machine.status == "DELETING") {
-    return Status(ErrorCode::kStateMachineDeleting,
-                  "State machine is being deleted: '" + machine.arn + "'");
+    return StateMachineDeleting(machine.arn);
   }
   std::string arn = AliasArn(machine_arn, name);
   ASSIGN_OR_RETURN(std::optional<AliasRecord> existing, ctx.deps.store->GetAlias(arn));

@@ -101,15 +101,13 @@ Status ResolveListTarget(const ApiContext& ctx, const ParsedArn& arn,
     ASSIGN_OR_RETURN(std::optional<storage::VersionRecord> version,
                      ctx.deps.store->GetVersion(arn.arn));
     if (!version) {
-      return Status(ErrorCode::kResourceNotFound, "Resource not found: '" + arn.arn + "'")
-          .WithDetail(arn.arn);
+      return ResourceNotFound(arn.arn);
     }
     query.version_arn = arn.arn;
   } else if (arn.kind == ArnKind::kAlias) {
     ASSIGN_OR_RETURN(std::optional<storage::AliasRecord> alias, ctx.deps.store->GetAlias(arn.arn));
     if (!alias) {
-      return Status(ErrorCode::kResourceNotFound, "Resource not found: '" + arn.arn + "'")
-          .WithDetail(arn.arn);
+      return ResourceNotFound(arn.arn);
     }
     query.alias_arn = arn.arn;
   }

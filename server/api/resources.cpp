@@ -16,6 +16,14 @@ Status ExecutionDoesNotExist(const std::string& arn) {
   return Status(ErrorCode::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn + "'");
 }
 
+Status StateMachineDeleting(const std::string& arn) {
+  return Status(ErrorCode::kStateMachineDeleting, "State machine is being deleted: '" + arn + "'");
+}
+
+Status ResourceNotFound(const std::string& arn) {
+  return Status(ErrorCode::kResourceNotFound, "Resource not found: '" + arn + "'").WithDetail(arn);
+}
+
 Result<storage::StateMachineRecord> LoadStateMachine(const ApiContext& ctx,
                                                      const std::string& arn) {
   ASSIGN_OR_RETURN(std::optional<storage::StateMachineRecord> record,

@@ -24,6 +24,8 @@ Json Timestamp(EpochMillis t);
 
 Status StateMachineDoesNotExist(const std::string& arn);
 Status ExecutionDoesNotExist(const std::string& arn);
+Status StateMachineDeleting(const std::string& arn);
+Status ResourceNotFound(const std::string& arn);  // resourceName = arn
 
 // The state machine (ACTIVE or DELETING) or StateMachineDoesNotExist.
 Result<storage::StateMachineRecord> LoadStateMachine(const ApiContext& ctx, const std::string& arn);

@@ -94,8 +94,7 @@ Result<Target> Resolve(const ApiContext& ctx, const ParsedArn& arn) {
   Target target;
   ASSIGN_OR_RETURN(target.machine, LoadStateMachine(ctx, arn.StateMachineArn()));
   if (target.machine.status == "DELETING") {
-    return Status(ErrorCode::kStateMachineDeleting,
-                  "State machine is being deleted: '" + target.machine.arn + "'");
+    return StateMachineDeleting(target.machine.arn);
   }
   if (arn.kind == ArnKind::kVersion) {
     RETURN_IF_ERROR(ResolveVersion(ctx, arn.arn, target));

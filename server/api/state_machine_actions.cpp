@@ -93,10 +93,6 @@ bool SameConfiguration(const StateMachineRecord& existing, const CreateRequest& 
          encryption(existing.attributes) == encryption(request.attributes);
 }
 
-Status StateMachineDeleting(const std::string& arn) {
-  return Status(ErrorCode::kStateMachineDeleting, "State machine is being deleted: '" + arn + "'");
-}
-
 // The idempotent answer to a repeated CreateStateMachine, or the conflict.
 Result<Json> RepeatedCreate(const ApiContext& ctx, const StateMachineRecord& existing,
                             const CreateRequest& request) {

@@ -9,10 +9,6 @@
 namespace stepline::api {
 namespace {
 
-Status ResourceNotFound(const std::string& arn) {
-  return Status(ErrorCode::kResourceNotFound, "Resource not found: '" + arn + "'").WithDetail(arn);
-}
-
 // The tagged resource's ARN, checked to exist.
 Result<std::string> ReadResource(const ApiContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(ParsedArn arn,

@@ -68,8 +68,7 @@ Result<Json> PublishStateMachineVersion(const ApiContext& ctx, const Json& reque
   std::lock_guard<std::mutex> lock(*ctx.control_mu);
   ASSIGN_OR_RETURN(storage::StateMachineRecord machine, LoadStateMachine(ctx, arn.arn));
   if (machine.status == "DELETING") {
-    return Status(ErrorCode::kStateMachineDeleting,
-                  "State machine is being deleted: '" + machine.arn + "'");
+    return StateMachineDeleting(machine.arn);
   }
   bool initial = VisibleRevisionId(machine.attributes, machine.revision_id).empty();
   if (revision_id && *revision_id != machine.revision_id &&
