@@ -4,64 +4,9 @@
 #include "engine/states_error.h"
 
 namespace stepline::runtime {
-namespace {
-
-// Splits a simple dotted path ("$.a.b") into member names for AWS's
-// "No results" / "Missing property" wording. Returns false for paths with
-// brackets or other syntax, where we fall back to the plain form.
-bool SimpleMembers(const std::string& text, std::vector<std::string>* members) {
-  if (text.size() < 2 || text[0] != '$' || text[1] != '.') return false;
-  std::string current;
-  for (size_t i = 2; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '.') {
-      if (current.empty()) return false;
-      members->push_back(current);
-      current.clear();
-    } else if (c == '[' || c == ']' || c == '*' || c == '\'' || c == '?') {
-      return false;
-    } else {
-      current.push_back(c);
-    }
-  }
-  if (current.empty()) return false;
-  members->push_back(current);
-  return true;
-}
-
-std::string BracketForm(const std::vector<std::string>& members, size_t count) {
-  std::string out = "$";
-  for (size_t i = 0; i < count; ++i) out += "['" + members[i] + "']";
-  return out;
-}
-
-[[noreturn]] void ThrowMissing(const jsonpath::Path& path, const Json& root) {
-  std::vector<std::string> members;
-  std::string detail;
-  if (path.root() == jsonpath::Path::Root::kInput && SimpleMembers(path.text(), &members)) {
-    const Json* node = &root;
-    size_t i = 0;
-    for (; i < members.size(); ++i) {
-      if (!node->is_object() || !node->contains(members[i])) break;
-      node = &(*node)[members[i]];
-    }
-    if (i + 1 < members.size()) {
-      detail = "Missing property in path " + BracketForm(members, i + 1);
-    } else {
-      detail = "No results for path: " + BracketForm(members, members.size());
-    }
-  } else {
-    detail = "No results for path: " + path.text();
-  }
-  throw StatesException(errors::kRuntime, "Invalid path '" + path.text() + "' : " + detail);
-}
-
-}  // namespace
 
 Json SelectRequired(const jsonpath::Path& path, const Json& root, const ExprContext& ctx) {
-  std::optional<Json> selected = path.EvaluateOn(root, ctx);
-  if (!selected) ThrowMissing(path, root);
-  return std::move(*selected);
+  return path.EvaluateOnOrThrow(root, ctx);
 }
 
 Json ApplyInputPathAndParameters(const asl::OptionalPath& input_path,
