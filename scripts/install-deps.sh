@@ -8,14 +8,21 @@ packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost-dev nlohmann-json3-dev libsqlite3-dev libspdlog-dev catch2 libssl-dev
   python3 python3-boto3 awscli ca-certificates
+  nodejs npm
 )
+# Packages that count as present when their command is there: a Node.js
+# installed from elsewhere (such as a nodejs package that bundles npm and
+# conflicts with Debian's npm) must not be replaced by Debian's older one.
+declare -A commands=([nodejs]=node [npm]=npm)
 
 # One dpkg query for all of them (a package dpkg never heard of is missing too).
 present=" $(dpkg-query -W -f='${Package}:${Status}\n' "${packages[@]}" 2>/dev/null |
   sed -n 's/^\([^:]*\):install ok installed$/\1/p' | tr '\n' ' ' || true) "
 missing=()
 for p in "${packages[@]}"; do
-  [[ "$present" == *" $p "* ]] || missing+=("$p")
+  [[ "$present" == *" $p "* ]] && continue
+  [[ -n "${commands[$p]:-}" ]] && command -v "${commands[$p]}" >/dev/null && continue
+  missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
