@@ -7,6 +7,12 @@
 // (one batch per transition, group-committed under load) and replayed on
 // Recover() after a restart.
 //
+// Task states hand their work to EngineOptions::dispatcher; its answers may
+// come on any thread and are posted back onto the execution's strand. An
+// execution started with record.attributes["mockTestCase"] = "<case>" (the
+// "<stateMachineArn>#<case>" of Step Functions Local) passes that test case
+// to the dispatcher.
+//
 // Thread-safety: every method may be called from any thread; callbacks run
 // on an engine thread.
 #pragma once
@@ -19,6 +25,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "engine/asl/model.h"
+#include "engine/task/task_dispatch.h"
 #include "storage/store.h"
 
 namespace stepline::runtime {
@@ -29,6 +36,9 @@ struct EngineOptions {
   // Multiplies every Wait, Retry interval and timeout (Step Functions Local's
   // WAIT_TIME_SCALE). 0 makes them instant, in order.
   double wait_time_scale = 1.0;
+  // Runs the work of Task states (integrations::MakeDefaultDispatcher in the
+  // server, fakes in tests). Null: every Task fails with States.TaskFailed.
+  std::shared_ptr<task::TaskDispatcher> dispatcher;
 };
 
 // Outcome of a finished (or stopped) execution, for StartSyncExecution.

@@ -108,7 +108,9 @@ bool Execution::TryCatch(Frame& frame, const StatesError& error) {
   for (const asl::Catcher& c : state.catchers) {
     if (!Matches(c.error_equals, error.error, is_task)) continue;
     Json error_output = {{"Error", error.error}, {"Cause", error.cause.value_or("")}};
-    if (!error.cause) error_output.erase("Cause");
+    // AWS's error output of a timeout carries an empty Cause.
+    bool timeout = error.error == errors::kTimeout || error.error == errors::kHeartbeatTimeout;
+    if (!error.cause && !timeout) error_output.erase("Cause");
     Json output;
     Json assigned = Json::object();
     ExprContext ctx{&frame.raw_input, nullptr, nullptr};

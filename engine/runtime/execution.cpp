@@ -212,6 +212,10 @@ void Execution::FinishReplay() {
   replay_.clear();
   replay_.shrink_to_fit();
   for (auto& f : frames_) {
+    if (f->status == Frame::Status::kRunning && f->block == Frame::Block::kTask) {
+      ResumeTask(*f);
+      continue;
+    }
     if (f->status == Frame::Status::kRunning && f->on_wake) ArmTimer(*f);
   }
 }

@@ -59,7 +59,7 @@ struct ExecutionServices {
 
 struct Frame {
   enum class Status { kRunning, kSucceeded, kFailed, kAborted };
-  enum class Block { kNone, kTimer, kRetry, kChildren };
+  enum class Block { kNone, kTimer, kRetry, kChildren, kTask };
 
   int id = 0;
   int parent = -1;  // -1 for the root frame
@@ -84,6 +84,11 @@ struct Frame {
   std::unique_ptr<net::steady_timer> timer;
   EpochMillis wake_at = 0;
   std::function<void(Frame&)> on_wake;  // runs when the timer fires
+  // Task state in flight (task.cpp): its request, and which dispatch the
+  // awaited answer belongs to (answers to other attempts are ignored).
+  std::shared_ptr<const task::TaskRequest> task;
+  uint64_t task_attempt = 0;
+  bool task_submitted = false;  // TaskSubmitted recorded for this attempt
 
   // Compound states: children and their results.
   std::vector<int> children;
@@ -126,6 +131,7 @@ class Execution : public std::enable_shared_from_this<Execution> {
 
  private:
   friend class FrameScope;
+  friend class TaskStep;
 
   // --- events and commits (execution.cpp) ---
   // Appends an event (live) or consumes the stored one (replay); returns its
@@ -179,6 +185,7 @@ class Execution : public std::enable_shared_from_this<Execution> {
   void RunSucceed(Frame& frame);
   void RunFail(Frame& frame);
   void RunTask(Frame& frame);
+  void ResumeTask(Frame& frame);  // end of replay with the task in flight (task.cpp)
   void RunParallel(Frame& frame);
   void RunMap(Frame& frame);
   void StartIterations(Frame& frame);

@@ -280,14 +280,6 @@ void Execution::RunFail(Frame& frame) {
   FailFrame(frame, std::move(error));
 }
 
-// ---------------------------------------------------------------- Task
-
-void Execution::RunTask(Frame& frame) {
-  // Task dispatch (mocks, local handlers, AWS endpoints) arrives with the
-  // integrations module; until then a Task fails the way an unreachable
-  // integration does, so Retry and Catch still apply.
-  throw StatesException(errors::kTaskFailed, "Task integrations are not available in this build: " +
-                                                 frame.state->as<asl::TaskSpec>().resource);
-}
+// Task states: task.cpp.
 
 }  // namespace stepline::runtime

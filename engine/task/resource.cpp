@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
-#include "integrations/task_dispatch.h"
+#include "engine/task/task_dispatch.h"
 
-namespace stepline::integrations {
+namespace stepline::task {
 namespace {
 
 // Optimized integrations: service -> actions accepted (empty = any action),
@@ -240,4 +240,4 @@ const char* PatternSuffix(Pattern pattern) {
   return "";
 }
 
-}  // namespace stepline::integrations
+}  // namespace stepline::task

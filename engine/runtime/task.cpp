@@ -1,0 +1,413 @@
+// Task states: effective parameters, dispatch through EngineOptions::dispatcher,
+// the Task* / LambdaFunction* history events, the state timeout, and replay
+// of stored task results.
+//
+// Entering a Task emits <Scheduled> and <Started> and blocks its frame
+// (Block::kTask). The dispatcher's answer may come on any thread; it is posted
+// back onto the strand and accepted only when the frame still waits for that
+// very dispatch (Frame::task_attempt), so answers arriving after a timeout, a
+// stop or the end of the execution are dropped. Callbacks hold only a
+// weak_ptr to the execution.
+//
+// Replay dispatches nothing: the stored result event (the next stimulus of
+// the frame) is the answer. A task without a stored result is dispatched
+// again when replay ends (at-least-once), its timeout re-armed with the time
+// left.
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+#include <cmath>
+
+#include "engine/runtime/dataflow.h"
+#include "engine/runtime/execution.h"
+#include "engine/runtime/scope.h"
+
+namespace stepline::runtime {
+namespace {
+
+using task::Pattern;
+using task::ResourceSpec;
+
+// Task* for service integrations, LambdaFunction* for legacy function ARNs,
+// Activity* for activities.
+bool TaskShaped(const ResourceSpec& spec) { return !spec.legacy_lambda && !spec.activity; }
+
+std::string EventType(const ResourceSpec& spec, std::string_view suffix) {
+  const char* prefix = spec.legacy_lambda ? "LambdaFunction" : spec.activity ? "Activity" : "Task";
+  return prefix + std::string(suffix);
+}
+
+// Task* events name the integration; LambdaFunction* events do not.
+Json WithResource(const ResourceSpec& spec, Json details) {
+  if (!TaskShaped(spec)) return details;
+  if (details.is_null()) details = Json::object();
+  details["resource"] = spec.resource;
+  details["resourceType"] = spec.resource_type;
+  return details;
+}
+
+Json ScheduledDetails(const task::TaskRequest& r) {
+  Json d = Json::object();
+  if (TaskShaped(r.spec)) {
+    d = WithResource(r.spec, {{"region", r.region}, {"parameters", DumpJson(r.parameters)}});
+  } else {
+    d = {{"resource", r.spec.arn},
+         {"input", DumpJson(r.parameters)},
+         {"inputDetails", {{"truncated", false}}}};
+  }
+  if (r.timeout_seconds) d["timeoutInSeconds"] = *r.timeout_seconds;
+  if (r.heartbeat_seconds) d["heartbeatInSeconds"] = *r.heartbeat_seconds;
+  if (r.credentials.is_object() && r.credentials.contains("RoleArn")) {
+    d["taskCredentials"] = {{"roleArn", r.credentials["RoleArn"]}};
+  }
+  return d;
+}
+
+Json OutputDetails(const Json& value) {
+  return {{"output", DumpJson(value)}, {"outputDetails", {{"truncated", false}}}};
+}
+
+char HexDigit(int v) { return static_cast<char>(v < 10 ? '0' + v : 'a' + v - 10); }
+
+// Task tokens name the execution and the Scheduled event, so they are the
+// same when the history is replayed.
+std::string MakeToken(const std::string& execution_arn, int64_t scheduled_event_id) {
+  std::string token = "STL1";
+  for (unsigned char c : execution_arn) {
+    token += HexDigit(c >> 4);
+    token += HexDigit(c & 15);
+  }
+  return token + "-" + std::to_string(scheduled_event_id);
+}
+
+std::optional<std::string> OptString(const Json& details, const char* key) {
+  if (!details.is_object()) return std::nullopt;
+  auto it = details.find(key);
+  if (it == details.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+// A positive whole number of seconds, or the States.Runtime error AWS gives.
+int64_t PositiveSeconds(const Json& v, const std::string& field, const std::string& what) {
+  if (!v.is_number() || v.get<double>() < 1 || std::floor(v.get<double>()) != v.get<double>()) {
+    throw StatesException(errors::kRuntime, "The " + field +
+                                                " parameter does not reference a valid "
+                                                "positive integer: " +
+                                                what + " == " + DumpJson(v));
+  }
+  return static_cast<int64_t>(v.get<double>());
+}
+
+}  // namespace
+
+// Task steps, with access to the interpreter's internals.
+class TaskStep {
+ public:
+  static void Run(Execution& ex, Frame& f);
+  static void Resume(Execution& ex, Frame& f);
+
+ private:
+  static std::shared_ptr<task::TaskRequest> BuildRequest(Execution& ex, Frame& f);
+  static Json Context(Execution& ex, const Frame& f);
+  static std::optional<int64_t> Seconds(Execution& ex, const Frame& f,
+                                        const asl::DynamicNumber& number, const std::string& field,
+                                        const ExprContext& ctx);
+  static void ArmTimeout(Execution& ex, Frame& f);
+  static void Dispatch(Execution& ex, Frame& f);
+  template <typename Fn>
+  static void Post(const std::weak_ptr<Execution>& weak, Fn fn);
+  static Frame* Awaiting(Execution& ex, int frame_id, uint64_t attempt);
+  static void OnOutcome(Execution& ex, int frame_id, uint64_t attempt, task::TaskOutcome outcome);
+  static void OnSubmitted(Execution& ex, int frame_id, uint64_t attempt, const Json& output);
+  static void RecordSubmitted(Execution& ex, Frame& f, const Json& output);
+  static void ReplayAnswer(Execution& ex, Frame& f);
+  template <typename Fn>
+  static void Settle(Execution& ex, Frame& f, Fn fn);
+  static void Succeed(Execution& ex, Frame& f, Json result);
+  static void Fail(Execution& ex, Frame& f, StatesError error);
+  static void TimeOut(Execution& ex, Frame& f, std::optional<std::string> cause);
+  static void Complete(Execution& ex, Frame& f, Json result);
+};
+
+void Execution::RunTask(Frame& frame) { TaskStep::Run(*this, frame); }
+
+void Execution::ResumeTask(Frame& frame) { TaskStep::Resume(*this, frame); }
+
+// ---------------------------------------------------------------- entering
+
+void TaskStep::Run(Execution& ex, Frame& f) {
+  std::shared_ptr<task::TaskRequest> request = BuildRequest(ex, f);
+  const ResourceSpec& spec = request->spec;
+  ex.Emit(f, EventType(spec, "Scheduled"), ScheduledDetails(*request));
+  ex.Emit(f, EventType(spec, "Started"), WithResource(spec, nullptr));
+  if (ex.closed_) return;  // replay diverged
+  f.task = request;
+  f.task_submitted = false;
+  f.block = Frame::Block::kTask;
+  f.wake_at = request->timeout_seconds ? ex.last_event_time_ + *request->timeout_seconds * 1000 : 0;
+  if (ex.replaying_) {
+    f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
+    return;
+  }
+  ArmTimeout(ex, f);
+  Dispatch(ex, f);
+}
+
+// $$ of a Task: the context object plus Task.Token when the task has one.
+Json TaskStep::Context(Execution& ex, const Frame& f) {
+  Json context = ex.ContextObject(f, true);
+  if (f.task && f.task->task_token) context["Task"] = {{"Token", *f.task->task_token}};
+  return context;
+}
+
+std::shared_ptr<task::TaskRequest> TaskStep::BuildRequest(Execution& ex, Frame& f) {
+  const asl::State& state = *f.state;
+  const auto& spec = state.as<asl::TaskSpec>();
+  Result<ResourceSpec> parsed = task::ParseResource(spec.resource);
+  if (!parsed.ok()) throw StatesException(errors::kRuntime, parsed.status().message());
+  auto r = std::make_shared<task::TaskRequest>();
+  r->spec = std::move(parsed).value();
+  if (r->spec.pattern == Pattern::kWaitForTaskToken || r->spec.activity) {
+    r->task_token = MakeToken(ex.record_.arn, ex.last_event_id_ + 1);
+  }
+  Json context = ex.ContextObject(f, true);
+  if (r->task_token) context["Task"] = {{"Token", *r->task_token}};
+  FrameScope scope(ex.frames_, f.id, nullptr);
+  ExprContext ctx{&f.raw_input, &context, &scope};
+  if (state.query_language == asl::QueryLanguage::kJsonata) {
+    Json states = ex.StatesBinding(f, nullptr, nullptr);
+    states["context"] = context;
+    FrameScope bindings(ex.frames_, f.id, &states);
+    r->parameters =
+        state.arguments ? state.arguments->Evaluate("Arguments", bindings) : f.raw_input;
+    if (spec.credentials_jsonata) {
+      r->credentials = spec.credentials_jsonata->Evaluate("Credentials", bindings);
+    }
+  } else {
+    r->parameters =
+        ApplyInputPathAndParameters(state.input_path, state.parameters, f.raw_input, ctx);
+    if (spec.credentials) r->credentials = spec.credentials->Evaluate(ctx);
+  }
+  r->timeout_seconds = Seconds(ex, f, spec.timeout_seconds, "TimeoutSeconds", ctx);
+  r->heartbeat_seconds = Seconds(ex, f, spec.heartbeat_seconds, "HeartbeatSeconds", ctx);
+  r->execution_arn = ex.record_.arn;
+  r->state_machine_arn = ex.record_.state_machine_arn;
+  r->state_name = state.name;
+  r->region = ex.services_.options.region;
+  r->account = ex.services_.options.account;
+  if (ex.record_.attributes.is_object()) {
+    r->test_case = ex.record_.attributes.value("mockTestCase", std::string());
+  }
+  r->invocation = f.retry_total;
+  return r;
+}
+
+std::optional<int64_t> TaskStep::Seconds(Execution& ex, const Frame& f,
+                                         const asl::DynamicNumber& number, const std::string& field,
+                                         const ExprContext& ctx) {
+  if (number.literal) return static_cast<int64_t>(*number.literal);
+  if (number.path) {
+    Json v = SelectRequired(*number.path, f.raw_input, ctx);
+    return PositiveSeconds(v, field + "Path", number.path->text());
+  }
+  if (number.jsonata) {
+    Json v = ex.EvalJsonata(f, *number.jsonata, field, nullptr, nullptr);
+    return PositiveSeconds(v, field, number.jsonata->expression_text());
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------- dispatch
+
+void TaskStep::ArmTimeout(Execution& ex, Frame& f) {
+  if (!f.task->timeout_seconds) {
+    f.on_wake = nullptr;
+    return;
+  }
+  Execution* self = &ex;
+  ex.StartTimer(f, f.wake_at, [self](Frame& fr) { TimeOut(*self, fr, std::nullopt); });
+}
+
+template <typename Fn>
+void TaskStep::Post(const std::weak_ptr<Execution>& weak, Fn fn) {
+  std::shared_ptr<Execution> self = weak.lock();
+  if (!self) return;  // the execution is gone: nothing waits for this answer
+  net::post(self->strand_, [self, fn = std::move(fn)]() mutable { fn(*self); });
+}
+
+void TaskStep::Dispatch(Execution& ex, Frame& f) {
+  uint64_t attempt = ++f.task_attempt;
+  int id = f.id;
+  std::weak_ptr<Execution> weak = ex.weak_from_this();
+  task::TaskRequest request = *f.task;
+  request.on_submitted = [weak, id, attempt](Json output) {
+    Post(weak, [id, attempt, output = std::move(output)](Execution& e) {
+      OnSubmitted(e, id, attempt, output);
+    });
+  };
+  auto done = [weak, id, attempt](task::TaskOutcome outcome) {
+    Post(weak, [id, attempt, outcome = std::move(outcome)](Execution& e) mutable {
+      OnOutcome(e, id, attempt, std::move(outcome));
+    });
+  };
+  std::shared_ptr<task::TaskDispatcher> dispatcher = ex.services_.options.dispatcher;
+  if (!dispatcher) {
+    task::TaskOutcome none;
+    none.error = {errors::kTaskFailed, "No task dispatcher is configured for " + request.spec.arn,
+                  std::nullopt};
+    return done(std::move(none));
+  }
+  dispatcher->Dispatch(std::move(request), std::move(done));
+}
+
+// The frame still waiting for this dispatch, or null.
+Frame* TaskStep::Awaiting(Execution& ex, int frame_id, uint64_t attempt) {
+  if (ex.closed_ || frame_id < 0 || frame_id >= static_cast<int>(ex.frames_.size())) return nullptr;
+  Frame& f = *ex.frames_[frame_id];
+  if (f.status != Frame::Status::kRunning || f.block != Frame::Block::kTask ||
+      f.task_attempt != attempt) {
+    return nullptr;
+  }
+  return &f;
+}
+
+void TaskStep::OnOutcome(Execution& ex, int frame_id, uint64_t attempt, task::TaskOutcome outcome) {
+  Frame* f = Awaiting(ex, frame_id, attempt);
+  if (!f) return;
+  if (outcome.submitted) {
+    RecordSubmitted(ex, *f, outcome.submitted_output);
+    ex.Drain();
+    return;
+  }
+  f->on_wake = nullptr;  // the timeout no longer applies
+  if (f->timer) f->timer->cancel();
+  if (outcome.ok) {
+    Settle(ex, *f, [&](Frame& fr) { Succeed(ex, fr, std::move(outcome.result)); });
+  } else if (outcome.error.error == errors::kTimeout) {
+    Settle(ex, *f, [&](Frame& fr) { TimeOut(ex, fr, outcome.error.cause); });
+  } else {
+    Settle(ex, *f, [&](Frame& fr) { Fail(ex, fr, std::move(outcome.error)); });
+  }
+  ex.Schedule(frame_id);
+  ex.Drain();
+}
+
+void TaskStep::OnSubmitted(Execution& ex, int frame_id, uint64_t attempt, const Json& output) {
+  Frame* f = Awaiting(ex, frame_id, attempt);
+  if (!f) return;
+  RecordSubmitted(ex, *f, output);
+  ex.Drain();
+}
+
+// TaskSubmitted, once per task (not again when a resumed task is re-sent).
+void TaskStep::RecordSubmitted(Execution& ex, Frame& f, const Json& output) {
+  if (f.task_submitted) return;
+  f.task_submitted = true;
+  ex.Emit(f, EventType(f.task->spec, "Submitted"),
+          WithResource(f.task->spec, OutputDetails(output)));
+}
+
+// ---------------------------------------------------------------- replay
+
+void TaskStep::Resume(Execution& ex, Frame& f) {
+  ArmTimeout(ex, f);
+  // A submitted callback task keeps its token: the worker still holds it.
+  if (f.task_submitted && f.task->spec.pattern == Pattern::kWaitForTaskToken) return;
+  Dispatch(ex, f);
+}
+
+// The frame's next stored event answers the task.
+void TaskStep::ReplayAnswer(Execution& ex, Frame& f) {
+  const storage::HistoryEvent& next = ex.replay_[ex.replay_pos_];
+  const ResourceSpec& spec = f.task->spec;
+  if (next.type == EventType(spec, "Submitted")) {
+    ex.Emit(f, next.type, nullptr);
+    f.task_submitted = true;
+    f.block = Frame::Block::kTask;
+    f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
+    return;
+  }
+  if (next.type == EventType(spec, "Succeeded")) {
+    auto output = ParseJson(OptString(next.details, "output").value_or("null"));
+    Json result = output.ok() ? std::move(output).value() : Json();
+    return Settle(ex, f, [&](Frame& fr) { Succeed(ex, fr, std::move(result)); });
+  }
+  if (next.type == EventType(spec, "TimedOut")) {
+    return Settle(ex, f, [&](Frame& fr) { TimeOut(ex, fr, OptString(next.details, "cause")); });
+  }
+  StatesError error{OptString(next.details, "error").value_or(""), OptString(next.details, "cause"),
+                    std::nullopt};
+  Settle(ex, f, [&](Frame& fr) { Fail(ex, fr, std::move(error)); });
+}
+
+// ---------------------------------------------------------------- closing
+
+// Runs a closing step; what it throws (ResultSelector, Output...) is the
+// state's error.
+template <typename Fn>
+void TaskStep::Settle(Execution& ex, Frame& f, Fn fn) {
+  f.block = Frame::Block::kNone;
+  try {
+    fn(f);
+  } catch (const StatesException& e) {
+    ex.HandleStateError(f, e.error());
+  } catch (const std::exception& e) {
+    ex.HandleStateError(f, {errors::kRuntime, std::string(e.what()), std::nullopt});
+  }
+}
+
+void TaskStep::Succeed(Execution& ex, Frame& f, Json result) {
+  ex.Emit(f, EventType(f.task->spec, "Succeeded"),
+          WithResource(f.task->spec, OutputDetails(result)));
+  if (ex.closed_) return;
+  Complete(ex, f, std::move(result));
+}
+
+void TaskStep::Fail(Execution& ex, Frame& f, StatesError error) {
+  Json details = Json::object();
+  if (!error.error.empty()) details["error"] = error.error;
+  if (error.cause) details["cause"] = *error.cause;
+  ex.Emit(f, EventType(f.task->spec, "Failed"), WithResource(f.task->spec, std::move(details)));
+  if (ex.closed_) return;
+  ex.HandleStateError(f, std::move(error));
+}
+
+void TaskStep::TimeOut(Execution& ex, Frame& f, std::optional<std::string> cause) {
+  f.block = Frame::Block::kNone;
+  Json details = {{"error", errors::kTimeout}};
+  if (cause && !cause->empty())
+    details["cause"] = *cause;
+  else
+    cause.reset();
+  ex.Emit(f, EventType(f.task->spec, "TimedOut"), WithResource(f.task->spec, std::move(details)));
+  if (ex.closed_) return;
+  ex.HandleStateError(f, {errors::kTimeout, std::move(cause), std::nullopt});
+}
+
+// ResultSelector -> ResultPath -> OutputPath (JSONPath), or Output and
+// Assign over $states.result (JSONata); then TaskStateExited.
+void TaskStep::Complete(Execution& ex, Frame& f, Json result) {
+  const asl::State& state = *f.state;
+  Json context = Context(ex, f);
+  FrameScope scope(ex.frames_, f.id, nullptr);
+  ExprContext ctx{&f.raw_input, &context, &scope};
+  Json output;
+  Json assigned;
+  if (state.query_language == asl::QueryLanguage::kJsonata) {
+    assigned = ex.EvaluateAssign(f, state.assign, f.raw_input, &result, nullptr);
+    output = state.output ? ex.EvalJsonata(f, *state.output, "Output", &result, nullptr) : result;
+  } else {
+    Json selected = std::move(result);
+    if (state.result_selector) {
+      ExprContext inner = ctx;
+      inner.input = &selected;
+      selected = state.result_selector->Evaluate(inner);
+    }
+    assigned = ex.EvaluateAssign(f, state.assign, selected, nullptr, nullptr);
+    output = ApplyResultPathAndOutputPath(state.result_path, state.output_path, f.raw_input,
+                                          std::move(selected), ctx);
+  }
+  ex.ApplyAssign(f, assigned);
+  ex.ExitState(f, "TaskStateExited", std::move(output), state.next, assigned);
+}
+
+}  // namespace stepline::runtime
