@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/jsonata/jsonata.h"
 #include "engine/jsonata/value.h"
 
 namespace stepline::jsonata {
@@ -107,8 +108,11 @@ struct Node {
   bool has_seeking = false;
 };
 
-// Parses and post-processes `text`; throws JsonataException on syntax errors.
-NodePtr Parse(std::string_view text);
+// Parses and post-processes `text` in the syntax of `version`; throws
+// JsonataException on syntax errors. A kCondition whose `then` is null is a
+// 2.2 fallback operator (`value` "??" or "?:"): it yields `condition`'s value
+// when that is defined ("??") or truthy ("?:"), else `otherwise`'s.
+NodePtr Parse(std::string_view text, Version version = Version::k2_0_6);
 // Parses a function signature; throws S0401/S0402 style errors.
 std::shared_ptr<Signature> ParseSignature(const std::string& text, int position);
 

@@ -24,10 +24,11 @@ void AddFormatFunctions(BuiltinList& out);
 void AddDateFunctions(BuiltinList& out);
 void AddAwsFunctions(BuiltinList& out);
 
-// $string semantics (JSON for structures, 15 significant digits for numbers).
-std::string StringOf(const Value& v, bool pretty = false);
+// $string semantics (JSON for structures, 15 significant digits for numbers;
+// from 2.2 on integers keep all their digits).
+std::string StringOf(const Value& v, bool pretty = false, Version version = Version::k2_0_6);
 // JSON text of a value with JSONata's number rendering.
-std::string Stringify(const Value& v, bool pretty);
+std::string Stringify(const Value& v, bool pretty, Version version = Version::k2_0_6);
 
 // Argument access that tolerates missing optional arguments.
 inline const Value& Arg(const std::vector<Value>& args, size_t i) {

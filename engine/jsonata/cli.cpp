@@ -96,13 +96,20 @@ Json ErrorJson(const Error& e) {
   return err;
 }
 
-Json Answer(const Json& req, bool aws) {
+// How the command line compiles and evaluates: the AWS flavour (--aws)
+// defaults to JSONata 2.0.6 like state machines, otherwise 2.2.
+struct CliMode {
+  bool aws = false;
+  CompileOptions compile;
+};
+
+Json Answer(const Json& req, const CliMode& mode) {
   std::string text = req.value("expr", "");
-  auto compiled = Expression::Compile(text);
+  auto compiled = Expression::Compile(text, mode.compile);
   if (auto* err = std::get_if<Error>(&compiled)) return {{"error", ErrorJson(*err)}};
   auto expr = std::get<std::shared_ptr<const Expression>>(compiled);
   EvalOptions options;
-  options.aws_functions = aws;
+  options.aws_functions = mode.aws;
   if (req.contains("timelimit") && req["timelimit"].is_number()) {
     options.time_limit_ms = req["timelimit"].get<int64_t>();
   }
@@ -122,7 +129,7 @@ Json Answer(const Json& req, bool aws) {
   }
 }
 
-int RunBatch(bool aws) {
+int RunBatch(const CliMode& mode) {
   std::string line;
   while (std::getline(std::cin, line)) {
     if (line.empty()) continue;
@@ -137,7 +144,7 @@ int RunBatch(bool aws) {
       out = {{"error", {{"code", "U0000"}, {"message", "invalid request"}}}};
     } else {
       Json id = req.value("id", Json());
-      out = Answer(req, aws);
+      out = Answer(req, mode);
     }
     std::cout << out.dump(-1, ' ', true, Json::error_handler_t::replace) << '\n';
     std::cout.flush();
@@ -147,15 +154,15 @@ int RunBatch(bool aws) {
 
 // Evaluates `text` `repeat` times on `data` and reports the mean time per
 // evaluation on stderr (a quick benchmark; the JSON input is parsed once).
-int RunRepeat(const std::string& text, const Json* data, bool aws, int repeat) {
-  auto compiled = Expression::Compile(text);
+int RunRepeat(const std::string& text, const Json* data, const CliMode& mode, int repeat) {
+  auto compiled = Expression::Compile(text, mode.compile);
   if (auto* err = std::get_if<Error>(&compiled)) {
     std::cerr << "jsonata: " << err->code << ": " << err->message << "\n";
     return 1;
   }
   auto expr = std::get<std::shared_ptr<const Expression>>(compiled);
   EvalOptions options;
-  options.aws_functions = aws;
+  options.aws_functions = mode.aws;
   auto start = std::chrono::steady_clock::now();
   try {
     for (int i = 0; i < repeat; ++i) expr->Evaluate(data, nullptr, options);
@@ -169,7 +176,7 @@ int RunRepeat(const std::string& text, const Json* data, bool aws, int repeat) {
   return 0;
 }
 
-int RunSingle(const std::string& text, bool aws, int repeat) {
+int RunSingle(const std::string& text, const CliMode& mode, int repeat) {
   std::stringstream ss;
   ss << std::cin.rdbuf();
   std::string input = ss.str();
@@ -187,8 +194,8 @@ int RunSingle(const std::string& text, bool aws, int repeat) {
     req["data"] = data;
   }
   if (repeat > 0)
-    return RunRepeat(text, req.contains("data") ? &req["data"] : nullptr, aws, repeat);
-  Json out = Answer(req, aws);
+    return RunRepeat(text, req.contains("data") ? &req["data"] : nullptr, mode, repeat);
+  Json out = Answer(req, mode);
   if (out.contains("error")) {
     std::cerr << "jsonata: " << out["error"].value("code", "") << ": "
               << out["error"].value("message", "") << "\n";
@@ -199,10 +206,27 @@ int RunSingle(const std::string& text, bool aws, int repeat) {
   return 0;
 }
 
+constexpr const char* kUsage =
+    "usage: jsonata [--aws] [--jsonata 2.0.6|2.2] EXPR | -f FILE  < input.json\n"
+    "       jsonata --batch [--aws] [--jsonata 2.0.6|2.2]\n";
+
+// Parses a --jsonata argument; false when it names no known version.
+bool ParseVersion(const std::string& text, Version& out) {
+  if (text == "2.0.6") {
+    out = Version::k2_0_6;
+  } else if (text == "2.2") {
+    out = Version::k2_2;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunJsonataCli(int argc, char** argv) {
-  bool batch = false, aws = false;
+  bool batch = false, aws = false, version_given = false;
+  Version version = Version::k2_2;
   int repeat = 0;
   std::string expr, file;
   for (int i = 1; i < argc; ++i) {
@@ -211,19 +235,25 @@ int RunJsonataCli(int argc, char** argv) {
       batch = true;
     } else if (a == "--aws") {
       aws = true;
+    } else if (a == "--jsonata" && i + 1 < argc) {
+      if (!ParseVersion(argv[++i], version)) {
+        std::cerr << kUsage;
+        return 2;
+      }
+      version_given = true;
     } else if (a == "--repeat" && i + 1 < argc) {
       repeat = std::atoi(argv[++i]);
     } else if (a == "-f" && i + 1 < argc) {
       file = argv[++i];
     } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: jsonata [--aws] EXPR | -f FILE  < input.json\n"
-                   "       jsonata --batch [--aws]\n";
+      std::cout << kUsage;
       return 0;
     } else {
       expr = a;
     }
   }
-  if (batch) return RunBatch(aws);
+  CliMode mode{aws, {version_given || !aws ? version : Version::k2_0_6}};
+  if (batch) return RunBatch(mode);
   if (!file.empty()) {
     std::ifstream in(file);
     if (!in) {
@@ -235,10 +265,10 @@ int RunJsonataCli(int argc, char** argv) {
     expr = ss.str();
   }
   if (expr.empty()) {
-    std::cerr << "usage: jsonata [--aws] EXPR | -f FILE  < input.json\n";
+    std::cerr << kUsage;
     return 2;
   }
-  return RunSingle(expr, aws, repeat);
+  return RunSingle(expr, mode, repeat);
 }
 
 }  // namespace stepline::jsonata

@@ -206,14 +206,14 @@ std::string JsString(const Value& v) {
   return "";
 }
 
-std::string Stringify(const Value& v, bool pretty);  // functions_string.cpp
+std::string Stringify(const Value& v, bool pretty, Version version);  // functions_string.cpp
 
 namespace {
 std::string Json(const Value& v) {
   if (v.undefined()) return "undefined";
   if (v.is_number()) return std::isfinite(v.number()) ? NumberToJsonata(v.number()) : "null";
   try {
-    return Stringify(v, false);
+    return Stringify(v, false, Version::k2_0_6);
   } catch (const JsonataException&) {
     return JsString(v);
   }

@@ -94,8 +94,8 @@ Value Evaluator::EvalBinary(const Node* expr, const Value& input, const FramePtr
     case '>':
       return EvalComparison(expr, lhs, rhs);
     case '&': {
-      std::string s = lhs.undefined() ? "" : StringOf(lhs);
-      if (!rhs.undefined()) s += StringOf(rhs);
+      std::string s = lhs.undefined() ? "" : StringOf(lhs, false, version_);
+      if (!rhs.undefined()) s += StringOf(rhs, false, version_);
       return Value::String(std::move(s));
     }
     case '.':

@@ -151,8 +151,8 @@ const char* StackLowWater() {
 
 // ---------------------------------------------------------------- evaluator
 
-Evaluator::Evaluator(const EvalOptions& options, const VariableScope* bindings)
-    : options_(options), bindings_(bindings) {
+Evaluator::Evaluator(const EvalOptions& options, const VariableScope* bindings, Version version)
+    : options_(options), bindings_(bindings), version_(version) {
   max_depth_ = options.max_depth > 0 ? options.max_depth : kDefaultMaxDepth;
   if (options.time_limit_ms > 0) {
     has_deadline_ = true;
@@ -244,7 +244,10 @@ Value Evaluator::Eval(const Node* expr, const Value& input, const FramePtr& env)
     }
     case NodeType::kCondition: {
       Value cond = Eval(expr->condition.get(), input, env);
-      if (Truthy(cond)) {
+      if (!expr->then) {  // "??" / "?:": the condition's value is the result
+        bool keep = expr->value == "??" ? !cond.undefined() : Truthy(cond);
+        result = keep ? cond : Eval(expr->otherwise.get(), input, env);
+      } else if (Truthy(cond)) {
         result = Eval(expr->then.get(), input, env);
       } else if (expr->otherwise) {
         result = Eval(expr->otherwise.get(), input, env);

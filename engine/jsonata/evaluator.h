@@ -66,7 +66,8 @@ const BuiltinDef* FindBuiltin(std::string_view name, bool aws);
 
 class Evaluator {
  public:
-  Evaluator(const EvalOptions& options, const VariableScope* bindings);
+  Evaluator(const EvalOptions& options, const VariableScope* bindings,
+            Version version = Version::k2_0_6);
 
   Value Evaluate(const Node* ast, const Value& input, const FramePtr& env);
   Value Eval(const Node* expr, const Value& input, const FramePtr& env);
@@ -76,6 +77,7 @@ class Evaluator {
   int Arity(const Value& fn) const;
   int64_t now_ms() const { return now_ms_; }
   const EvalOptions& options() const { return options_; }
+  Version version() const { return version_; }
   Value LookupVariable(const std::string& name, const FramePtr& env);
 
  private:
@@ -114,6 +116,7 @@ class Evaluator {
 
   EvalOptions options_;
   const VariableScope* bindings_;
+  Version version_;
   std::unordered_map<std::string, Value> binding_cache_;
   int depth_ = 0;
   int max_depth_;

@@ -48,7 +48,7 @@ Value FnEval(CallCtx& ctx, std::vector<Value>& a) {
   if (a[0].undefined()) return Value();
   NodePtr ast;
   try {
-    ast = Parse(a[0].str());
+    ast = Parse(a[0].str(), ctx.ev.version());
   } catch (const JsonataException& e) {
     ErrorArgs args;
     args.position = ctx.position;

@@ -57,7 +57,7 @@ void JsonQuote(std::string& out, const std::string& s) {
   out += '"';
 }
 
-void StringifyInto(std::string& out, const Value& v, bool pretty, int indent) {
+void StringifyInto(std::string& out, const Value& v, bool pretty, bool exact_integers, int indent) {
   CheckNesting(indent);
   auto newline = [&](int level) {
     if (!pretty) return;
@@ -74,7 +74,7 @@ void StringifyInto(std::string& out, const Value& v, bool pretty, int indent) {
       return;
     case Kind::kNumber:
       if (!std::isfinite(v.number())) ThrowValue("D1001", -1, v);
-      out += NumberToJsonata(v.number());
+      out += NumberToJsonata(v.number(), exact_integers);
       return;
     case Kind::kString:
       JsonQuote(out, v.str());
@@ -97,7 +97,7 @@ void StringifyInto(std::string& out, const Value& v, bool pretty, int indent) {
         if (e.undefined()) {
           out += "null";
         } else {
-          StringifyInto(out, e, pretty, indent + 1);
+          StringifyInto(out, e, pretty, exact_integers, indent + 1);
         }
       }
       newline(indent);
@@ -114,7 +114,7 @@ void StringifyInto(std::string& out, const Value& v, bool pretty, int indent) {
         newline(indent + 1);
         JsonQuote(out, k);
         out += pretty ? ": " : ":";
-        StringifyInto(out, e, pretty, indent + 1);
+        StringifyInto(out, e, pretty, exact_integers, indent + 1);
       }
       if (!first) newline(indent);
       out += '}';
@@ -140,9 +140,9 @@ std::u32string Slice(const std::u32string& s, long start, long end) {
   return s.substr(start, end - start);
 }
 
-Value FnString(CallCtx&, std::vector<Value>& a) {
+Value FnString(CallCtx& ctx, std::vector<Value>& a) {
   if (a[0].undefined()) return kUndef;
-  return Str(StringOf(a[0], Truthy(Arg(a, 1))));
+  return Str(StringOf(a[0], Truthy(Arg(a, 1)), ctx.ev.version()));
 }
 
 Value FnSubstring(CallCtx&, std::vector<Value>& a) {
@@ -294,6 +294,7 @@ std::vector<MatchInfo> AllMatches(CallCtx& ctx, const std::string& s, const Valu
 
 Value FnContains(CallCtx& ctx, std::vector<Value>& a) {
   if (a[0].undefined()) return kUndef;
+  if (a[1].undefined() && ctx.ev.version() >= Version::k2_2) return kUndef;
   if (a[1].is_string()) return Value::Bool(a[0].str().find(a[1].str()) != std::string::npos);
   return Value::Bool(!AllMatches(ctx, a[0].str(), a[1], 1).empty());
 }
@@ -568,17 +569,17 @@ Value FnDecodeUrl(CallCtx& ctx, std::vector<Value>& a) {
 
 }  // namespace
 
-std::string Stringify(const Value& v, bool pretty) {
+std::string Stringify(const Value& v, bool pretty, Version version) {
   std::string out;
-  StringifyInto(out, v, pretty, 0);
+  StringifyInto(out, v, pretty, version >= Version::k2_2, 0);
   return out;
 }
 
-std::string StringOf(const Value& v, bool pretty) {
+std::string StringOf(const Value& v, bool pretty, Version version) {
   if (v.is_string()) return v.str();
   if (v.is_function()) return "";
   if (v.is_number() && !std::isfinite(v.number())) ThrowValue("D3001", -1, v);
-  return Stringify(v, pretty);
+  return Stringify(v, pretty, version);
 }
 
 void AddStringFunctions(BuiltinList& out) {

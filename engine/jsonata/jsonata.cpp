@@ -14,6 +14,7 @@ class ExpressionImpl {
   NodePtr ast;
   std::vector<std::string> free_variables;
   std::string top_level_field;
+  Version version = Version::k2_0_6;
 };
 
 namespace {
@@ -112,11 +113,13 @@ std::string FindTopLevelField(const Node* n) {
 
 }  // namespace
 
-std::variant<std::shared_ptr<const Expression>, Error> Expression::Compile(std::string_view text) {
+std::variant<std::shared_ptr<const Expression>, Error> Expression::Compile(
+    std::string_view text, const CompileOptions& options) {
   auto impl = std::make_unique<ExpressionImpl>();
   impl->text = std::string(text);
+  impl->version = options.version;
   try {
-    impl->ast = Parse(impl->text);
+    impl->ast = Parse(impl->text, options.version);
   } catch (const JsonataException& e) {
     return e.error();
   }
@@ -133,7 +136,7 @@ std::variant<std::shared_ptr<const Expression>, Error> Expression::Compile(std::
 
 std::optional<Json> Expression::Evaluate(const Json* input, const VariableScope* bindings,
                                          const EvalOptions& options) const {
-  Evaluator ev(options, bindings);
+  Evaluator ev(options, bindings, impl_->version);
   Value in = input ? FromJson(*input) : Value();
   FramePtr env = NewFrame(nullptr);
   env->Bind("$", in);
@@ -146,6 +149,7 @@ const std::vector<std::string>& Expression::free_variables() const { return impl
 bool Expression::has_top_level_field_reference() const { return !impl_->top_level_field.empty(); }
 const std::string& Expression::top_level_field() const { return impl_->top_level_field; }
 const std::string& Expression::text() const { return impl_->text; }
+Version Expression::version() const { return impl_->version; }
 Expression::Expression(std::unique_ptr<ExpressionImpl> impl) : impl_(std::move(impl)) {}
 Expression::~Expression() = default;
 

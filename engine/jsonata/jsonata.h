@@ -1,6 +1,9 @@
 // JSONata 2.0.6 for Stepline: compiled expressions and the "{% %}" templates
 // of JSONata-mode states.
 //
+// - Version: the language level an Expression is compiled for. State machines
+//   (Template) always use 2.0.6, the version AWS Step Functions implements;
+//   the command-line evaluator opts into the later additions.
 // - Expression: one JSONata expression, lexed, parsed and statically checked
 //   once (Compile), evaluated many times against a JSON input and a set of
 //   free-variable bindings. Errors carry the reference implementation's codes
@@ -13,6 +16,7 @@
 // Thread-safety: compiled values are immutable; Evaluate may run concurrently.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,12 +58,29 @@ struct EvalOptions {
   int64_t time_limit_ms = 0;  // 0: no time limit
 };
 
+// The JSONata language level of a compiled expression.
+enum class Version : uint8_t {
+  // 2.0.6, as in AWS Step Functions: "??" and "?:" are syntax errors (S0201).
+  k2_0_6,
+  // 2.2 (the reference suite's version): adds the coalescing operator
+  // "a ?? b" (a when defined, else b) and the default operator "a ?: b" (a
+  // when truthy, else b); $contains with an undefined pattern is undefined;
+  // $string and "&" print integers with all their digits.
+  k2_2,
+};
+
+struct CompileOptions {
+  Version version = Version::k2_0_6;
+};
+
 class ExpressionImpl;
 
 class Expression {
  public:
-  // Compiles `text`; on failure returns the JSONata error.
-  static std::variant<std::shared_ptr<const Expression>, Error> Compile(std::string_view text);
+  // Compiles `text`; on failure returns the JSONata error. The version
+  // chosen here also governs evaluation (and text compiled by $eval).
+  static std::variant<std::shared_ptr<const Expression>, Error> Compile(
+      std::string_view text, const CompileOptions& options = {});
 
   // Evaluates with `input` as the context value (nullptr: undefined) and
   // `bindings` resolving free variables such as $states or workflow
@@ -80,6 +101,7 @@ class Expression {
   const std::string& top_level_field() const;
 
   const std::string& text() const;
+  Version version() const;
 
   explicit Expression(std::unique_ptr<ExpressionImpl> impl);
   ~Expression();

@@ -13,6 +13,12 @@ namespace {
 
 constexpr int kMaxParseDepth = 400;
 
+// "??" and "?:" bind like comparisons from 2.2 on; before, their binding
+// power 0 stops any expression in front of them (a syntax error).
+constexpr int kFallbackBindingPower = 40;
+
+bool IsFallbackOperator(const std::string& op) { return op == "??" || op == "?:"; }
+
 int BindingPower(const std::string& op) {
   static const std::map<std::string, int> kBp = {
       {".", 75},   {"[", 80},  {"]", 0},   {"{", 70},  {"}", 0},   {"(", 80},
@@ -27,7 +33,8 @@ int BindingPower(const std::string& op) {
 
 class Parser {
  public:
-  explicit Parser(std::string_view text) : text_(text), lexer_(text) {}
+  Parser(std::string_view text, Version version)
+      : text_(text), lexer_(text), fallback_operators_(version >= Version::k2_2) {}
 
   NodePtr ParseAll() {
     Advance();
@@ -41,6 +48,7 @@ class Parser {
 
   int Lbp() const {
     if (tok_.type != TokenType::kOperator) return 0;
+    if (fallback_operators_ && IsFallbackOperator(tok_.value)) return kFallbackBindingPower;
     return BindingPower(tok_.value);
   }
 
@@ -212,6 +220,7 @@ class Parser {
       return n;
     }
     if (op == "^") return ParseOrderBy(t, left);
+    if (fallback_operators_ && IsFallbackOperator(op)) return ParseFallback(t, left);
     if (op == "?") {
       auto n = NewNode(NodeType::kCondition, t);
       n->condition = left;
@@ -239,6 +248,15 @@ class Parser {
       ThrowAt("S0201", t.position, op);
     }
     n->rhs = Expression(bp);
+    return n;
+  }
+
+  // "left ?? rhs" / "left ?: rhs": the right-hand side extends as far as
+  // possible, as in the reference parser.
+  NodePtr ParseFallback(const Token& t, NodePtr left) {
+    auto n = NewNode(NodeType::kCondition, t);
+    n->condition = left;
+    n->otherwise = Expression(0);
     return n;
   }
 
@@ -328,6 +346,7 @@ class Parser {
   Lexer lexer_;
   Token tok_;
   bool prev_valid_ = false;
+  bool fallback_operators_;
   int depth_ = 0;
 };
 
@@ -754,8 +773,10 @@ NodePtr Processor::ProcessInner(const NodePtr& expr) {
       auto result = std::make_shared<Node>(*expr);
       result->condition = Process(expr->condition);
       PushAncestry(result, result->condition);
-      result->then = Process(expr->then);
-      PushAncestry(result, result->then);
+      if (expr->then) {
+        result->then = Process(expr->then);
+        PushAncestry(result, result->then);
+      }
       if (expr->otherwise) {
         result->otherwise = Process(expr->otherwise);
         PushAncestry(result, result->otherwise);
@@ -816,7 +837,7 @@ NodePtr Processor::TailCallOptimize(const NodePtr& expr) {
     return thunk;
   }
   if (expr->type == NodeType::kCondition) {
-    expr->then = TailCallOptimize(expr->then);
+    if (expr->then) expr->then = TailCallOptimize(expr->then);
     if (expr->otherwise) expr->otherwise = TailCallOptimize(expr->otherwise);
   } else if (expr->type == NodeType::kBlock && !expr->expressions.empty()) {
     expr->expressions.back() = TailCallOptimize(expr->expressions.back());
@@ -834,8 +855,8 @@ NodePtr Processor::TailCallOptimize(const NodePtr& expr) {
   Throw("S0213", a);
 }
 
-NodePtr Parse(std::string_view text) {
-  Parser parser(text);
+NodePtr Parse(std::string_view text, Version version) {
+  Parser parser(text, version);
   NodePtr raw = parser.ParseAll();
   Processor processor;
   NodePtr ast = processor.Process(raw);

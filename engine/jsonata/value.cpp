@@ -231,8 +231,9 @@ std::string NumberToJs(double d) {
   return out;
 }
 
-std::string NumberToJsonata(double d) {
+std::string NumberToJsonata(double d, bool exact_integers) {
   if (!std::isfinite(d) || d == 0) return NumberToJs(d);
+  if (exact_integers && d == std::floor(d)) return NumberToJs(d);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.14e", d);
   return NumberToJs(std::strtod(buf, nullptr));

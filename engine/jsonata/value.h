@@ -154,8 +154,9 @@ Json ToJson(const Value& v, int depth = 0);
 
 // JavaScript-like number rendering (Number.prototype.toString).
 std::string NumberToJs(double d);
-// JSONata $string(number): 15 significant digits, then JS rendering.
-std::string NumberToJsonata(double d);
+// JSONata $string(number): 15 significant digits, then JS rendering;
+// `exact_integers` (JSONata 2.2) renders integral values unrounded.
+std::string NumberToJsonata(double d, bool exact_integers = false);
 
 // Throws U1001 when depth exceeds kMaxValueNesting.
 void CheckNesting(int depth);

@@ -80,6 +80,26 @@ TEST_CASE("invalid expressions are rejected at compile time") {
   CHECK_FALSE(open.ok());
 }
 
+TEST_CASE("state-machine templates reject the JSONata 2.2 fallback operators") {
+  for (const char* text : {"{% $x ?? 1 %}", "{% $x ?: 1 %}"}) {
+    auto t = Template::Compile(Json(text));
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.status().code() == ErrorCode::kInvalidDefinition);
+    CHECK(t.status().message().rfind("INVALID_JSONATA_EXPRESSION: Syntax error: ", 0) == 0);
+  }
+}
+
+TEST_CASE("state-machine templates keep the 2.0.6 $string and $contains behaviour") {
+  MapScope scope;
+  scope.vars["states"] = Json::parse(R"({"input": {"id": 5890840712243076}})");
+  auto t = Template::Compile(Json("{% $string($states.input.id) %}"));
+  REQUIRE(t.ok());
+  CHECK(t->Evaluate("Output", scope) == Json("5890840712243080"));  // 15 digits
+  auto c = Template::Compile(Json("{% $contains('abc', $states.input.nothing) %}"));
+  REQUIRE(c.ok());
+  CHECK_THROWS(c->Evaluate("Output", scope));
+}
+
 TEST_CASE("the unexpected-type cause matches AWS's wording") {
   CHECK(UnexpectedTypeCause("$ItemsVar", "Items", "array", Json("string")) ==
         "The JSONata expression '$ItemsVar' specified for the field 'Items' returned an "
