@@ -24,6 +24,7 @@
                                                 __has_include("engine/runtime/engine_impl.h")
 #define STEPLINE_WITH_API 1
 #include "engine/runtime/engine_impl.h"
+#include "integrations/default_dispatcher.h"
 #include "server/api/handler.h"
 #include "storage/store.h"
 #else
@@ -80,11 +81,32 @@ Status OpenStore([[maybe_unused]] const Config& config, [[maybe_unused]] Backend
   return Status::Ok();
 }
 
+#if STEPLINE_WITH_API
+// The Task dispatcher: mocks -> local handlers -> AWS-compatible endpoints.
+Result<std::shared_ptr<task::TaskDispatcher>> MakeDispatcher(const Config& config) {
+  integrations::IntegrationsConfig integrations =
+      integrations::IntegrationsConfig::FromEnvironment();
+  integrations.mock_config_path = config.mock_config;
+  integrations.handlers_config_path = config.handlers;
+  integrations.region = config.region;
+  auto dispatcher = integrations::MakeDefaultDispatcher(integrations);
+  if (!dispatcher.ok()) {
+    return Status(ErrorCode::kValidation,
+                  "Task integrations: " + std::string(dispatcher.status().message()));
+  }
+  if (!config.mock_config.empty())
+    spdlog::info("mocked Task responses from {}", config.mock_config);
+  if (!config.handlers.empty()) spdlog::info("local Task handlers from {}", config.handlers);
+  return dispatcher;
+}
+#endif
+
 Status StartApi([[maybe_unused]] const Config& config, [[maybe_unused]] net::io_context& io,
                 Backend& backend) {
 #if STEPLINE_WITH_API
   const Clock& clock = *SystemClock::Instance();
   runtime::EngineOptions options{config.region, config.account, config.wait_time_scale};
+  ASSIGN_OR_RETURN(options.dispatcher, MakeDispatcher(config));
   backend.engine = runtime::MakeEngine(io, *backend.store, clock, options);
   RETURN_IF_ERROR(backend.engine->Recover());
   backend.handler = api::MakeApiHandler(api::ApiDeps{backend.store.get(), backend.engine.get(),

@@ -101,6 +101,20 @@ Status SetThreads(Config& c, const std::string& v, const std::string& source) {
   return Status::Ok();
 }
 
+Status SetMockConfig(Config& c, const std::string& v, const std::string& source) {
+  if (v.empty()) return Invalid(source, v, "a mock configuration file path");
+  c.mock_config = v;
+  return Status::Ok();
+}
+
+Status SetHandlers(Config& c, const std::string& v, const std::string& source) {
+  if (v.empty()) return Invalid(source, v, "a handler file path");
+  c.handlers = v;
+  return Status::Ok();
+}
+
+std::string ShowPath(const std::string& path) { return path.empty() ? "none" : path; }
+
 std::string ShowScale(const Config& c) {
   std::ostringstream out;
   out << c.wait_time_scale;
@@ -149,6 +163,17 @@ const std::vector<Setting>& Settings() {
        SetThreads,
        [](const Config& c) { return std::to_string(c.threads); },
        "I/O threads; 0 = hardware threads"},
+      {"--mock-config",
+       {"SFN_MOCK_CONFIG"},
+       SetMockConfig,
+       [](const Config& c) { return ShowPath(c.mock_config); },
+       "Step Functions Local mock configuration (MockConfigFile.json); start executions\n"
+       "      as <stateMachineArn>#<TestCase> to use a test case"},
+      {"--handlers",
+       {"STEPLINE_HANDLERS"},
+       SetHandlers,
+       [](const Config& c) { return ShowPath(c.handlers); },
+       "local Task handlers file (commands run as Lambda functions or integrations)"},
   };
   return kSettings;
 }

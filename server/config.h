@@ -9,6 +9,8 @@
 //   --log-level L       STEPLINE_LOG_LEVEL               info
 //   --wait-time-scale X WAIT_TIME_SCALE                  1.0
 //   --threads N         STEPLINE_THREADS                 0 (= hardware threads)
+//   --mock-config PATH  SFN_MOCK_CONFIG                  none (Step Functions Local mocks)
+//   --handlers PATH     STEPLINE_HANDLERS                none (local Task handlers)
 //   --health-check, --help, --version select another command.
 //
 // Thread-safety: pure functions over their arguments (GetEnv reads the
@@ -37,7 +39,9 @@ struct Config {
   std::string account = "123456789012";
   std::string log_level = "info";  // trace|debug|info|warn|error|critical|off
   double wait_time_scale = 1.0;
-  int threads = 0;  // I/O threads; 0 picks the number of hardware threads.
+  int threads = 0;          // I/O threads; 0 picks the number of hardware threads.
+  std::string mock_config;  // mocked Task responses file; empty: none
+  std::string handlers;     // local Task handler file; empty: none
 };
 
 enum class Command {

@@ -27,15 +27,31 @@ struct StartRequest {
   ParsedArn arn;
   std::string name, input = "{}";
   std::optional<std::string> trace_header;
+  std::string test_case;  // "<stateMachineArn>#<TestCase>" (Step Functions Local mocks)
 };
+
+// Splits Step Functions Local's "<arn>#<TestCase>" off the stateMachineArn;
+// `request` is returned unchanged when there is no test case.
+Json WithoutTestCase(const Json& request, std::string& test_case) {
+  auto it = request.find("stateMachineArn");
+  if (it == request.end() || !it->is_string()) return request;
+  const std::string& arn = it->get_ref<const std::string&>();
+  size_t hash = arn.find('#');
+  if (hash == std::string::npos) return request;
+  test_case = arn.substr(hash + 1);
+  Json plain = request;
+  plain["stateMachineArn"] = arn.substr(0, hash);
+  return plain;
+}
 
 Status InvalidInput(const std::string& why) {
   return Status(ErrorCode::kInvalidExecutionInput,
                 "Invalid State Machine Execution Input: '" + why + "'");
 }
 
-Result<StartRequest> ReadStartRequest(const Json& request) {
+Result<StartRequest> ReadStartRequest(const Json& raw_request) {
   StartRequest out;
+  Json request = WithoutTestCase(raw_request, out.test_case);
   ASSIGN_OR_RETURN(out.arn, RequiredArn(request, "stateMachineArn",
                                         {ArnKind::kStateMachine, ArnKind::kVersion, ArnKind::kAlias,
                                          ArnKind::kLabeled}));
@@ -145,6 +161,7 @@ ExecutionRecord BuildRecord(const ApiContext& ctx, const StartRequest& start,
   record.state_machine_version_arn = target.version_arn;
   record.state_machine_alias_arn = target.alias_arn;
   if (start.trace_header) record.trace_header = *start.trace_header;
+  if (!start.test_case.empty()) record.attributes["mockTestCase"] = start.test_case;
   return record;
 }
 

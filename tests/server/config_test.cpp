@@ -116,3 +116,21 @@ TEST_CASE("zero threads means the hardware's", "[config]") {
   config.threads = 3;
   CHECK(EffectiveThreads(config) == 3);
 }
+
+TEST_CASE("--mock-config and --handlers beat SFN_MOCK_CONFIG and STEPLINE_HANDLERS", "[config]") {
+  auto env =
+      Parse({}, {{"SFN_MOCK_CONFIG", "/env/mocks.json"}, {"STEPLINE_HANDLERS", "/env/h.json"}});
+  REQUIRE(env.ok());
+  CHECK(env->config.mock_config == "/env/mocks.json");
+  CHECK(env->config.handlers == "/env/h.json");
+  auto flags = Parse({"--mock-config", "m.json", "--handlers=h.json"},
+                     {{"SFN_MOCK_CONFIG", "/env/mocks.json"}});
+  REQUIRE(flags.ok());
+  CHECK(flags->config.mock_config == "m.json");
+  CHECK(flags->config.handlers == "h.json");
+  CHECK(Parse({}).value().config.mock_config.empty());
+  CHECK_FALSE(Parse({"--mock-config="}).ok());
+  std::string usage = UsageText();
+  CHECK(usage.find("--mock-config") != std::string::npos);
+  CHECK(usage.find("STEPLINE_HANDLERS") != std::string::npos);
+}
