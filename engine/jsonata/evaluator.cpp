@@ -88,6 +88,24 @@ Value AppendValues(const Value& a, const Value& b) {
   return Value::Array(out);
 }
 
+Value JoinParts(const std::vector<Value>& parts) {
+  std::vector<const Value*> defined;
+  for (const auto& p : parts) {
+    if (!p.undefined()) defined.push_back(&p);
+  }
+  if (defined.empty()) return Value();
+  if (defined.size() == 1) return *defined[0];
+  auto out = NewArray();
+  for (const Value* p : defined) {
+    if (p->is_array()) {
+      out->items.insert(out->items.end(), p->arr().items.begin(), p->arr().items.end());
+    } else {
+      out->items.push_back(*p);
+    }
+  }
+  return Value::Array(out);
+}
+
 Value DeepClone(const Value& v, int depth) {
   CheckNesting(depth);
   if (v.is_array()) {
@@ -151,8 +169,9 @@ const char* StackLowWater() {
 
 // ---------------------------------------------------------------- evaluator
 
-Evaluator::Evaluator(const EvalOptions& options, const VariableScope* bindings, Version version)
-    : options_(options), bindings_(bindings), version_(version) {
+Evaluator::Evaluator(const EvalOptions& options, const VariableScope* bindings, Version version,
+                     std::pmr::memory_resource* arena)
+    : options_(options), bindings_(bindings), version_(version), arena_(arena) {
   max_depth_ = options.max_depth > 0 ? options.max_depth : kDefaultMaxDepth;
   if (options.time_limit_ms > 0) {
     has_deadline_ = true;
@@ -656,8 +675,9 @@ Value Evaluator::EvalGroup(const std::vector<std::pair<NodePtr, NodePtr>>& pairs
   }
   if (items.empty()) items.push_back(Undefined());
   struct Entry {
-    Value data;
+    std::vector<Value> parts;  // the group's items, joined once at the end
     size_t expr_index;
+    Value data;
   };
   std::vector<std::pair<std::string, Entry>> groups;
   std::unordered_map<std::string, size_t> index;
@@ -671,16 +691,17 @@ Value Evaluator::EvalGroup(const std::vector<std::pair<NodePtr, NodePtr>>& pairs
       auto it = index.find(key.str());
       if (it == index.end()) {
         index.emplace(key.str(), groups.size());
-        groups.push_back({key.str(), Entry{item, p}});
+        groups.push_back({key.str(), Entry{{item}, p, Value()}});
       } else {
         Entry& e = groups[it->second].second;
         if (e.expr_index != p) ThrowValue("D1009", position, key);
-        e.data = AppendValues(e.data, item);
+        e.parts.push_back(item);
       }
     }
   }
   auto out = NewObject();
   for (auto& [k, entry] : groups) {
+    entry.data = JoinParts(entry.parts);
     Value context = entry.data;
     FramePtr genv = env;
     if (reduce) {
@@ -782,7 +803,7 @@ Value Evaluator::LookupVariable(const std::string& name, const FramePtr& env) {
     auto it = binding_cache_.find(name);
     if (it != binding_cache_.end()) return it->second;
     if (const Json* j = bindings_->Find(name)) {
-      Value v = FromJson(*j);
+      Value v = FromJson(*j, arena_);
       binding_cache_.emplace(name, v);
       return v;
     }

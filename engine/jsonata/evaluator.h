@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -66,8 +67,10 @@ const BuiltinDef* FindBuiltin(std::string_view name, bool aws);
 
 class Evaluator {
  public:
+  // `arena`, when given, holds the converted bindings and must outlive
+  // every Value of the evaluation.
   Evaluator(const EvalOptions& options, const VariableScope* bindings,
-            Version version = Version::k2_0_6);
+            Version version = Version::k2_0_6, std::pmr::memory_resource* arena = nullptr);
 
   Value Evaluate(const Node* ast, const Value& input, const FramePtr& env);
   Value Eval(const Node* expr, const Value& input, const FramePtr& env);
@@ -117,6 +120,7 @@ class Evaluator {
   EvalOptions options_;
   const VariableScope* bindings_;
   Version version_;
+  std::pmr::memory_resource* arena_;
   std::unordered_map<std::string, Value> binding_cache_;
   int depth_ = 0;
   int max_depth_;
@@ -131,6 +135,8 @@ class Evaluator {
 bool IsSequence(const Value& v);
 bool Truthy(const Value& v);  // fn.boolean; undefined -> false
 Value AppendValues(const Value& a, const Value& b);
+// The left fold of AppendValues over `parts`, in linear time.
+Value JoinParts(const std::vector<Value>& parts);
 Value DeepClone(const Value& v, int depth = 0);
 bool IsNumeric(const Value& v);  // number, not NaN; throws D1001 when infinite
 std::string TypeSymbolName(const Value& v);

@@ -1,6 +1,7 @@
 // Expression: compile (parse + static checks) and evaluate.
 #include "engine/jsonata/jsonata.h"
 
+#include <memory_resource>
 #include <set>
 
 #include "engine/jsonata/ast.h"
@@ -136,8 +137,11 @@ std::variant<std::shared_ptr<const Expression>, Error> Expression::Compile(
 
 std::optional<Json> Expression::Evaluate(const Json* input, const VariableScope* bindings,
                                          const EvalOptions& options) const {
-  Evaluator ev(options, bindings, impl_->version);
-  Value in = input ? FromJson(*input) : Value();
+  // The converted input and bindings live in `arena`, declared first so that
+  // every Value of this evaluation is gone before it is.
+  std::pmr::monotonic_buffer_resource arena;
+  Evaluator ev(options, bindings, impl_->version, &arena);
+  Value in = input ? FromJson(*input, &arena) : Value();
   FramePtr env = NewFrame(nullptr);
   env->Bind("$", in);
   Value result = ev.Evaluate(impl_->ast.get(), in, env);

@@ -21,6 +21,15 @@ Value Value::String(std::string s) {
   v.h_ = std::move(node);
   return v;
 }
+Value Value::String(std::string s, std::pmr::memory_resource* arena) {
+  if (!arena) return String(std::move(s));
+  auto node = std::allocate_shared<StringNode>(std::pmr::polymorphic_allocator<StringNode>(arena));
+  node->s = std::move(s);
+  Value v;
+  v.kind_ = Kind::kString;
+  v.h_ = std::move(node);
+  return v;
+}
 Value Value::Array(std::shared_ptr<ArrayNode> a) {
   Value v;
   v.kind_ = Kind::kArray;
@@ -115,7 +124,20 @@ Value MakeSequence(Value item) {
   return Value::Array(std::move(a));
 }
 
-Value FromJson(const Json& j, int depth) {
+namespace {
+
+// A node of type T in `arena`, or on the heap when there is none.
+template <typename T>
+std::shared_ptr<T> NewNode(std::pmr::memory_resource* arena) {
+  if (!arena) return std::make_shared<T>();
+  return std::allocate_shared<T>(std::pmr::polymorphic_allocator<T>(arena));
+}
+
+}  // namespace
+
+Value FromJson(const Json& j, int depth) { return FromJson(j, nullptr, depth); }
+
+Value FromJson(const Json& j, std::pmr::memory_resource* arena, int depth) {
   CheckNesting(depth);
   switch (j.type()) {
     case Json::value_t::null:
@@ -129,22 +151,22 @@ Value FromJson(const Json& j, int depth) {
     case Json::value_t::number_float:
       return Value::Number(j.get<double>());
     case Json::value_t::string:
-      return Value::String(j.get_ref<const std::string&>());
+      return Value::String(j.get_ref<const std::string&>(), arena);
     case Json::value_t::array: {
-      auto a = NewArray();
+      auto a = NewNode<ArrayNode>(arena);
       a->items.reserve(j.size());
-      for (const auto& e : j) a->items.push_back(FromJson(e, depth + 1));
+      for (const auto& e : j) a->items.push_back(FromJson(e, arena, depth + 1));
       return Value::Array(std::move(a));
     }
     case Json::value_t::object: {
-      auto o = NewObject();
+      auto o = NewNode<ObjectNode>(arena);
       o->items.reserve(j.size());
       if (j.size() < kIndexThreshold) {
         for (auto it = j.begin(); it != j.end(); ++it)
-          o->items.emplace_back(it.key(), FromJson(it.value(), depth + 1));
+          o->items.emplace_back(it.key(), FromJson(it.value(), arena, depth + 1));
       } else {
         for (auto it = j.begin(); it != j.end(); ++it)
-          o->Set(it.key(), FromJson(it.value(), depth + 1));
+          o->Set(it.key(), FromJson(it.value(), arena, depth + 1));
       }
       return Value::Object(std::move(o));
     }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -65,6 +66,7 @@ class Value {
     return v;
   }
   static Value String(std::string s);
+  static Value String(std::string s, std::pmr::memory_resource* arena);  // arena may be null
   static Value Array(std::shared_ptr<ArrayNode> a);
   static Value Object(std::shared_ptr<ObjectNode> o);
   static Value Function(std::shared_ptr<FunctionNode> f);
@@ -148,8 +150,11 @@ Value MakeSequence(Value item);
 inline constexpr int kMaxValueNesting = 2000;
 
 // Conversions between Json and Value. ToJson drops undefined members and
-// maps functions to "" (as JSON.stringify-based output does).
+// maps functions to "" (as JSON.stringify-based output does). FromJson places
+// its heap nodes in `arena` when given (the values must not outlive it), which
+// spares the allocator one call per node of a large input.
 Value FromJson(const Json& j, int depth = 0);
+Value FromJson(const Json& j, std::pmr::memory_resource* arena, int depth = 0);
 Json ToJson(const Value& v, int depth = 0);
 
 // JavaScript-like number rendering (Number.prototype.toString).
