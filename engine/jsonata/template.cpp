@@ -11,6 +11,14 @@ namespace {
 // AWS fails an expression that runs longer than one second.
 constexpr int64_t kTemplateTimeLimitMs = 1000;
 
+std::string TrimBlanks(std::string s) {
+  const char* kBlanks = " \t\r\n";
+  size_t first = s.find_first_not_of(kBlanks);
+  if (first == std::string::npos) return std::string();
+  size_t last = s.find_last_not_of(kBlanks);
+  return s.substr(first, last - first + 1);
+}
+
 bool IsExpressionString(const std::string& s) {
   return s.size() >= 4 && s.compare(0, 2, "{%") == 0 && s.compare(s.size() - 2, 2, "%}") == 0;
 }
@@ -46,7 +54,8 @@ Result<TemplateNode> CompileNode(const Json& v) {
       n.literal = v;
       return n;
     }
-    std::string text = s.substr(2, s.size() - 4);
+    // AWS quotes the expression without the blanks around it in its causes.
+    std::string text = TrimBlanks(s.substr(2, s.size() - 4));
     auto compiled = Expression::Compile(text);
     if (auto* err = std::get_if<Error>(&compiled)) {
       return Status(ErrorCode::kInvalidDefinition, "INVALID_JSONATA_EXPRESSION: " + err->message);
