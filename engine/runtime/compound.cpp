@@ -6,6 +6,7 @@
 // following MapStateExited both point at the last MapIterationSucceeded.
 #include <cmath>
 
+#include "common/ids.h"
 #include "engine/runtime/dataflow.h"
 #include "engine/runtime/execution.h"
 #include "engine/runtime/scope.h"
@@ -49,55 +50,119 @@ void Execution::RunParallel(Frame& frame) {
   if (spec.branches.empty()) CompleteCompound(frame);
 }
 
-void Execution::RunMap(Frame& frame) {
+namespace {
+
+std::string ValueText(const Json& v) { return v.is_string() ? v.get<std::string>() : DumpJson(v); }
+
+[[noreturn]] void NotA(const std::string& field, const Json& v, const char* kind,
+                       const jsonpath::Path& path) {
+  throw StatesException(errors::kRuntime, "The " + field + " field refers to value \"" +
+                                              ValueText(v) + "\" which is not a valid " + kind +
+                                              ": " + path.text());
+}
+
+// AWS reads these fields as Java does: numbers, or strings holding one.
+std::optional<double> NumberFromText(const std::string& text, bool integer) {
+  if (text.empty()) return std::nullopt;
+  size_t used = 0;
+  try {
+    double d = integer ? static_cast<double>(std::stoll(text, &used)) : std::stod(text, &used);
+    if (used != text.size()) return std::nullopt;
+    return d;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+bool IsInteger(const Json& v) {
+  return v.is_number_integer() || (v.is_number_float() && std::isfinite(v.get<double>()) &&
+                                   std::floor(v.get<double>()) == v.get<double>());
+}
+
+}  // namespace
+
+// A Map's number fields (MaxConcurrency, ToleratedFailure*): literal, path
+// or JSONata; `integer` selects AWS's integer or float check for paths.
+std::optional<double> Execution::MapNumber(const Frame& frame, const asl::DynamicNumber& number,
+                                           const std::string& field, bool integer) {
+  if (number.literal) return number.literal;
+  if (number.jsonata) {
+    Json v = EvalJsonata(frame, *number.jsonata, field, nullptr, nullptr);
+    if (!v.is_number()) {
+      throw StatesException(
+          {errors::kQueryEvaluationError,
+           jsonata::UnexpectedTypeCause(number.jsonata->expression_text(), field, "number", v),
+           field});
+    }
+    return v.get<double>();
+  }
+  if (!number.path) return std::nullopt;
+  Json context = ContextObject(frame, true);
+  FrameScope scope(frames_, frame.id, nullptr);
+  ExprContext ctx{&frame.raw_input, &context, &scope};
+  Json v = SelectRequired(*number.path, frame.raw_input, ctx);
+  if (v.is_string()) {
+    if (std::optional<double> d = NumberFromText(v.get<std::string>(), integer)) return d;
+  } else if (v.is_number() && (!integer || IsInteger(v))) {
+    return v.get<double>();
+  }
+  NotA(field + "Path", v, integer ? "integer" : "float", *number.path);
+}
+
+Json Execution::MapItems(Frame& frame) {
   const asl::State& state = *frame.state;
   const auto& spec = state.as<asl::MapSpec>();
   Json context = ContextObject(frame, true);
-  Json items;
+  FrameScope scope(frames_, frame.id, nullptr);
+  ExprContext ctx{&frame.raw_input, &context, &scope};
   if (state.query_language == asl::QueryLanguage::kJsonata) {
     frame.effective_input = frame.raw_input;
-    items =
-        spec.items ? EvalJsonata(frame, *spec.items, "Items", nullptr, nullptr) : frame.raw_input;
+    if (!spec.items) {
+      if (!frame.raw_input.is_array()) {
+        throw StatesException(
+            {errors::kQueryEvaluationError,
+             "Map state input must be an array but was: " + DumpJson(frame.raw_input),
+             std::nullopt});
+      }
+      return frame.raw_input;
+    }
+    Json items = EvalJsonata(frame, *spec.items, "Items", nullptr, nullptr);
     if (!items.is_array()) {
-      std::string expr = spec.items && spec.items->is_expression() ? spec.items->expression_text()
-                                                                   : DumpJson(items);
+      std::string expr = spec.items->is_expression() ? spec.items->expression_text()
+                                                     : DumpJson(spec.items->source());
       throw StatesException({errors::kQueryEvaluationError,
-                             "The JSONata expression '" + expr +
-                                 "' specified for the field 'Items' returned an unexpected result "
-                                 "type. Expected 'array', but was '" +
-                                 std::string(items.type_name()) + "' for value: " + DumpJson(items),
-                             "Items"});
+                             jsonata::UnexpectedTypeCause(expr, "Items", "array", items), "Items"});
     }
-  } else {
-    ExprContext ctx{&frame.raw_input, &context, nullptr};
-    frame.effective_input =
-        ApplyInputPathAndParameters(state.input_path, std::nullopt, frame.raw_input, ctx);
-    items = spec.items_path.kind == asl::OptionalPath::Kind::kPath
-                ? SelectRequired(spec.items_path.path, frame.effective_input, ctx)
-                : frame.effective_input;
-    if (!items.is_array()) {
-      throw StatesException(
-          errors::kRuntime,
-          "Invalid path '" +
-              (spec.items_path.kind == asl::OptionalPath::Kind::kPath ? spec.items_path.path.text()
-                                                                      : std::string("$")) +
-              "': The ItemsPath value must be an array");
-    }
+    return items;
   }
+  frame.effective_input =
+      ApplyInputPathAndParameters(state.input_path, std::nullopt, frame.raw_input, ctx);
+  bool has_path = spec.items_path.kind == asl::OptionalPath::Kind::kPath;
+  Json items = has_path ? SelectRequired(spec.items_path.path, frame.effective_input, ctx)
+                        : frame.effective_input;
+  if (!items.is_array()) {
+    throw StatesException(errors::kRuntime,
+                          "Invalid path '" +
+                              (has_path ? spec.items_path.path.text() : std::string("$")) +
+                              "': The ItemsPath value must be an array");
+  }
+  return items;
+}
+
+void Execution::RunMap(Frame& frame) {
+  const auto& spec = frame.state->as<asl::MapSpec>();
+  Json items = MapItems(frame);
   frame.max_concurrency = 0;
-  if (spec.max_concurrency.literal) {
-    frame.max_concurrency = static_cast<size_t>(std::max(0.0, *spec.max_concurrency.literal));
-  } else if (spec.max_concurrency.path) {
-    ExprContext ctx{&frame.raw_input, &context, nullptr};
-    Json v = SelectRequired(*spec.max_concurrency.path, frame.raw_input, ctx);
-    if (!v.is_number() || v.get<double>() < 0) {
+  if (std::optional<double> n = MapNumber(frame, spec.max_concurrency, "MaxConcurrency", true)) {
+    if (*n < 0) {
       throw StatesException(errors::kRuntime,
                             "MaxConcurrencyPath must resolve to a non-negative integer");
     }
-    frame.max_concurrency = static_cast<size_t>(v.get<double>());
+    frame.max_concurrency = static_cast<size_t>(*n);
   }
   frame.items = std::move(items);
   Emit(frame, "MapStateStarted", {{"length", frame.items.size()}});
+  if (spec.distributed) StartMapRun(frame);
   frame.children.clear();
   frame.child_outputs.assign(frame.items.size(), Json());
   frame.children_done = 0;
@@ -105,6 +170,28 @@ void Execution::RunMap(Frame& frame) {
   frame.block = Frame::Block::kChildren;
   if (frame.items.empty()) return CompleteCompound(frame);
   StartIterations(frame);
+}
+
+// Distributed mode: the iterations are child workflow executions of a map
+// run; the parent's history records the run, not its iterations.
+void Execution::StartMapRun(Frame& frame) {
+  const auto& spec = frame.state->as<asl::MapSpec>();
+  std::optional<double> count =
+      MapNumber(frame, spec.tolerated_failure_count, "ToleratedFailureCount", true);
+  std::optional<double> percentage =
+      MapNumber(frame, spec.tolerated_failure_percentage, "ToleratedFailurePercentage", false);
+  if (count && *count < 0) {
+    throw StatesException(errors::kRuntime, "ToleratedFailureCount cannot be negative.");
+  }
+  if (percentage && (*percentage < 0 || *percentage > 100)) {
+    throw StatesException(errors::kRuntime,
+                          "ToleratedFailurePercentage must be between 0 and 100.");
+  }
+  std::string sm_name = record_.state_machine_arn.substr(record_.state_machine_arn.rfind(':') + 1);
+  std::string run = "arn:aws:states:" + services_.options.region + ":" + services_.options.account +
+                    ":mapRun:" + sm_name + "/" + (spec.label.empty() ? NewUuid() : spec.label) +
+                    ":" + NewUuid();
+  Emit(frame, "MapRunStarted", {{"mapRunArn", run}});
 }
 
 void Execution::StartIterations(Frame& frame) {
@@ -116,6 +203,7 @@ void Execution::StartIterations(Frame& frame) {
     if (frame.max_concurrency != 0 && running >= frame.max_concurrency) break;
     size_t index = frame.children_started++;
     Frame& child = NewFrame(frame.id, index, spec.processor.get());
+    child.silent = spec.distributed;
     frame.children.push_back(child.id);
     Emit(child, "MapIterationStarted", IterationDetails(frame, index));
     const Json& item = frame.items[index];
@@ -149,7 +237,7 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
   if (child.status == Frame::Status::kSucceeded) {
     parent.child_outputs[child.slot] = child.output;
     ++parent.children_done;
-    parent.cursor = child.cursor;
+    if (!child.silent) parent.cursor = child.cursor;
     if (map) {
       int64_t id =
           Emit(child, "MapIterationSucceeded", IterationDetails(parent, child.slot), false);
@@ -167,7 +255,7 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
     return;
   }
   // A child failed: the others are aborted and the state fails with its error.
-  parent.cursor = child.cursor;
+  if (!child.silent) parent.cursor = child.cursor;
   if (map) Emit(child, "MapIterationFailed", IterationDetails(parent, child.slot), false);
   for (int id : parent.children) {
     Frame& sibling = *frames_[id];
@@ -175,7 +263,13 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
     AbortFrames(id, /*emit=*/true);
     if (map) Emit(sibling, "MapIterationAborted", IterationDetails(parent, sibling.slot), false);
   }
-  FailCompound(parent, child.error);
+  StatesError error = child.error;
+  if (map && parent.state->as<asl::MapSpec>().distributed) {
+    error = {"States.ExceedToleratedFailureThreshold",
+             "The specified tolerated failure threshold was exceeded", std::nullopt};
+    Emit(parent, "MapRunFailed", {{"error", error.error}, {"cause", *error.cause}});
+  }
+  FailCompound(parent, std::move(error));
   Schedule(parent.id);
 }
 
@@ -183,6 +277,7 @@ void Execution::CompleteCompound(Frame& frame) {
   const asl::State& state = *frame.state;
   bool map = IsMap(frame);
   frame.block = Frame::Block::kNone;
+  if (map && state.as<asl::MapSpec>().distributed) Emit(frame, "MapRunSucceeded", nullptr);
   if (map && frame.compound_started_cursor) frame.cursor = frame.compound_started_cursor;
   frame.compound_started_cursor = 0;
   Emit(frame, map ? "MapStateSucceeded" : "ParallelStateSucceeded", nullptr, false);

@@ -55,7 +55,15 @@ void Execution::HandleStateError(Frame& frame, StatesError error) {
     Json details = {{"error", error.error}, {"state", frame.state->name}};
     if (error.cause) details["cause"] = *error.cause;
     if (error.location) details["location"] = *error.location;
+    // AWS chains EvaluationFailed to what the StateEntered event followed,
+    // except in Wait states, where it follows WaitStateEntered.
+    if (frame.state->type != asl::StateType::kWait && frame.cursor == frame.entered_event_id) {
+      frame.cursor = frame.entered_prev;
+    }
     Emit(frame, "EvaluationFailed", std::move(details));
+    if (frame.state->type == asl::StateType::kMap && !frame.compound_failing) {
+      Emit(frame, "MapStateFailed", nullptr);
+    }
   }
   if (frame.state && IsRetriable(frame.state->type)) {
     if (TryRetry(frame, error)) return;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
+#include "common/limits.h"
 #include "common/timefmt.h"
 #include "engine/runtime/dataflow.h"
 #include "engine/runtime/history.h"
@@ -23,8 +24,9 @@ Execution::Execution(ExecutionServices services, storage::ExecutionRecord record
                                 {"Input", input_},
                                 {"StartTime", FormatIso8601Millis(record_.start_date)},
                                 {"Name", record_.name},
-                                {"RoleArn", record_.role_arn},
-                                {"RedriveCount", record_.redrive_count}};
+                                {"RoleArn", record_.role_arn}};
+  // Express executions cannot be redriven: AWS leaves RedriveCount out.
+  if (record_.type != "EXPRESS") context_base_["Execution"]["RedriveCount"] = record_.redrive_count;
   context_base_["StateMachine"] = {{"Id", record_.state_machine_arn}, {"Name", sm_name}};
 }
 
@@ -80,7 +82,16 @@ void Execution::Stop(std::optional<std::string> error, std::optional<std::string
     done(Status(ErrorCode::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn() + "'"));
     return;
   }
-  AbortFrames(0, /*emit=*/true);
+  // AWS records a stop during a Wait as ExecutionAborted alone, pointing where
+  // the WaitStateEntered pointed.
+  Frame& root = *frames_[0];
+  if (root.status == Frame::Status::kRunning && root.state &&
+      root.state->type == asl::StateType::kWait && root.block == Frame::Block::kTimer) {
+    AbortFrames(0, /*emit=*/false);
+    root.cursor = root.entered_prev;
+  } else {
+    AbortFrames(0, /*emit=*/true);
+  }
   Json details = Json::object();
   if (error) details["error"] = *error;
   if (cause) details["cause"] = *cause;
@@ -94,6 +105,7 @@ void Execution::Stop(std::optional<std::string> error, std::optional<std::string
 
 int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, bool advance,
                         Json engine, const storage::HistoryEvent** replayed) {
+  if (frame.silent) return 0;
   if (replaying_ && replay_pos_ < replay_.size()) {
     const storage::HistoryEvent& stored = replay_[replay_pos_++];
     if (stored.type != type || stored.id != last_event_id_ + 1) {
@@ -112,6 +124,12 @@ int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, boo
     return stored.id;
   }
   if (replaying_) FinishReplay();
+  if (closed_) return last_event_id_;  // nothing follows the closing event
+  if (last_event_id_ + 1 >= limits::kMaxHistoryEvents && record_.type != "EXPRESS" &&
+      type.rfind("Execution", 0) != 0) {
+    FailHistoryLimit();
+    return last_event_id_;
+  }
   storage::HistoryEvent event;
   event.id = ++last_event_id_;
   event.previous_event_id = frame.cursor;
@@ -169,7 +187,10 @@ Frame& Execution::NewFrame(int parent, size_t slot, const asl::Program* program)
   frame->parent = parent;
   frame->slot = slot;
   frame->program = program;
-  if (parent >= 0) frame->cursor = frames_[parent]->cursor;
+  if (parent >= 0) {
+    frame->cursor = frames_[parent]->cursor;
+    frame->silent = frames_[parent]->silent;
+  }
   frames_.push_back(std::move(frame));
   return *frames_.back();
 }
@@ -240,6 +261,7 @@ void Execution::EnterState(Frame& frame) {
   frame.retry_counts.assign(state.retry.size(), 0);
   frame.retry_total = 0;
   frame.entered_time = Now();
+  frame.entered_prev = frame.cursor;
   frame.entered_event_id = Emit(frame, StateEventType(state.type, "Entered"),
                                 {{"name", state.name},
                                  {"input", DumpJson(frame.raw_input)},
@@ -363,6 +385,16 @@ void Execution::AbortFrames(int frame_id, bool emit) {
   } else if (frame.state->type == asl::StateType::kWait && frame.block == Frame::Block::kTimer) {
     Emit(frame, "WaitStateAborted", {{"name", frame.state->name}});
   }
+}
+
+// A standard execution's history holds at most limits::kMaxHistoryEvents events; the
+// last one is the ExecutionFailed that ends it.
+void Execution::FailHistoryLimit() {
+  AbortFrames(0, /*emit=*/false);
+  std::string cause = "The execution reached the maximum number of history events (" +
+                      std::to_string(limits::kMaxHistoryEvents) + ").";
+  CloseExecution("FAILED", "ExecutionFailed", {{"error", errors::kRuntime}, {"cause", cause}},
+                 std::nullopt, std::string(errors::kRuntime), cause);
 }
 
 // ---------------------------------------------------------------- timers

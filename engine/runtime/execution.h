@@ -62,8 +62,9 @@ struct Frame {
   enum class Block { kNone, kTimer, kRetry, kChildren, kTask };
 
   int id = 0;
-  int parent = -1;  // -1 for the root frame
-  size_t slot = 0;  // branch / iteration index within the parent
+  int parent = -1;      // -1 for the root frame
+  size_t slot = 0;      // branch / iteration index within the parent
+  bool silent = false;  // distributed Map iteration: its events are not in this history
   const asl::Program* program = nullptr;
   Status status = Status::kRunning;
 
@@ -72,6 +73,7 @@ struct Frame {
   const asl::State* pending = nullptr;  // next state to enter
   Json raw_input;                       // input of `state` (or of `pending`)
   int64_t entered_event_id = 0;
+  int64_t entered_prev = 0;  // previousEventId of the StateEntered event
   EpochMillis entered_time = 0;
   int64_t cursor = 0;  // previousEventId of the next event of this frame
 
@@ -156,6 +158,7 @@ class Execution : public std::enable_shared_from_this<Execution> {
                       std::optional<std::string> output, std::optional<std::string> error,
                       std::optional<std::string> cause);
   void AbortFrames(int frame_id, bool emit);
+  void FailHistoryLimit();
   void StartTimer(Frame& frame, EpochMillis wake_at, std::function<void(Frame&)> fire);
   void ArmTimer(Frame& frame);
   void Wake(Frame& frame);
@@ -188,6 +191,10 @@ class Execution : public std::enable_shared_from_this<Execution> {
   void ResumeTask(Frame& frame);  // end of replay with the task in flight (task.cpp)
   void RunParallel(Frame& frame);
   void RunMap(Frame& frame);
+  Json MapItems(Frame& frame);
+  std::optional<double> MapNumber(const Frame& frame, const asl::DynamicNumber& number,
+                                  const std::string& field, bool integer);
+  void StartMapRun(Frame& frame);
   void StartIterations(Frame& frame);
   void OnChildFinished(Frame& parent, Frame& child);
   void CompleteCompound(Frame& frame);

@@ -15,7 +15,11 @@ Json Execution::ContextObject(const Frame& frame, bool with_retry) const {
   Json ctx = context_base_;
   Json state = {{"Name", frame.state ? frame.state->name : ""},
                 {"EnteredTime", FormatIso8601Millis(frame.entered_time)}};
-  if (with_retry) state["RetryCount"] = frame.retry_total;
+  // $$.State.RetryCount exists only where Retry does: Task, Parallel and Map.
+  asl::StateType type = frame.state ? frame.state->type : asl::StateType::kPass;
+  bool retriable = type == asl::StateType::kTask || type == asl::StateType::kParallel ||
+                   type == asl::StateType::kMap;
+  if (with_retry && retriable) state["RetryCount"] = frame.retry_total;
   ctx["State"] = std::move(state);
   if (frame.map_item_value) {
     ctx["Map"] = {{"Item", {{"Index", frame.map_item_index}, {"Value", *frame.map_item_value}}}};
@@ -176,18 +180,22 @@ void Execution::RunWait(Frame& frame) {
       break;
     case K::kSecondsPath: {
       Json v = SelectRequired(spec.path, effective, ctx);
+      std::string where = spec.path.text() + " == " + DumpJson(v);
+      if (v.is_number_float()) {
+        throw StatesException(
+            errors::kRuntime,
+            "The SecondsPath parameter cannot be parsed as a long value: " + where);
+      }
       if (!v.is_number()) {
-        throw StatesException(errors::kRuntime,
-                              "The SecondsPath parameter does not reference a valid integer: " +
-                                  spec.path.text() + " == " + DumpJson(v));
+        throw StatesException(
+            errors::kRuntime,
+            "The SecondsPath parameter does not reference a valid integer: " + where);
       }
-      double secs = v.get<double>();
-      if (secs < 0) {
+      if (v.get<double>() < 0) {
         throw StatesException(errors::kRuntime,
-                              "The SecondsPath parameter references a negative value: " +
-                                  spec.path.text() + " == " + DumpJson(v));
+                              "The SecondsPath parameter references a negative value: " + where);
       }
-      wake = now + static_cast<EpochMillis>(std::floor(secs) * 1000.0);
+      wake = now + v.get<int64_t>() * 1000;
       break;
     }
     case K::kTimestampPath: {
@@ -211,7 +219,14 @@ void Execution::RunWait(Frame& frame) {
       Json v = EvalJsonata(frame, *spec.jsonata, "Timestamp", nullptr, nullptr);
       std::optional<EpochMillis> t;
       if (v.is_string()) t = ParseRfc3339(v.get<std::string>());
-      if (!t) BadTimestamp("Timestamp", DumpJson(v));
+      if (!t) {
+        throw StatesException(
+            {errors::kQueryEvaluationError,
+             "The Timestamp field cannot be parsed as an ISO-8601 extended offset "
+             "date-time format string: " +
+                 (v.is_string() ? v.get<std::string>() : DumpJson(v)),
+             "Timestamp"});
+      }
       wake = *t;
       break;
     }

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/ids.h"
+#include "common/limits.h"
 #include "engine/asl/parser.h"
 #include "engine/runtime/engine_impl.h"
 #include "storage/store.h"
@@ -253,7 +254,7 @@ TEST_CASE("variables assigned in one state are read by later states") {
   CHECK(events[2].details["assignedVariables"]["y"] == "\"v\"");
 }
 
-TEST_CASE("StopExecution aborts a waiting execution") {
+TEST_CASE("StopExecution aborts a waiting execution with AWS's events") {
   Harness h(1.0);  // real time: the Wait must still be pending when we stop
   std::optional<runtime::ExecutionOutcome> outcome;
   std::string arn =
@@ -269,9 +270,11 @@ TEST_CASE("StopExecution aborts a waiting execution") {
   CHECK(stopped->ok());
   CHECK(outcome->status == "ABORTED");
   auto shape = h.Shape();
-  REQUIRE(shape.size() == 4);
-  CHECK(shape[2] == "3:2:WaitStateAborted");
-  CHECK(shape[3] == "4:3:ExecutionAborted");
+  // As AWS records it: no WaitStateAborted, and ExecutionAborted points where
+  // WaitStateEntered pointed.
+  REQUIRE(shape.size() == 3);
+  CHECK(shape[1] == "2:0:WaitStateEntered");
+  CHECK(shape[2] == "3:0:ExecutionAborted");
   auto rec = h.store().GetExecution(arn).value();
   CHECK(rec->status == "ABORTED");
   CHECK(rec->error == "Err");
@@ -294,61 +297,142 @@ TEST_CASE("an execution abandoned mid-Wait is resumed from its history by a new 
           "W":{"Type":"Wait","Seconds":3600,"End":true}}},"Next":"B"},
       "B":{"Type":"Pass","Parameters":{"id.$":"$id","items.$":"$"},"End":true}}})json";
   storage::StateMachineRecord sm;
-sm.arn = "arn:aws:states:us-east-1:123456789012:stateMachine:resume";
-sm.name = "resume";
-sm.definition = def;
-sm.revision_id = "rev-1";
-storage::WriteBatch setup;
-setup.put_state_machines.push_back(sm);
-setup.put_revisions.push_back({sm.arn, "rev-1", def, "arn:aws:iam::123456789012:role/r", 0, {}});
-REQUIRE(store->CommitAndWait(std::move(setup)).ok());
+  sm.arn = "arn:aws:states:us-east-1:123456789012:stateMachine:resume";
+  sm.name = "resume";
+  sm.definition = def;
+  sm.revision_id = "rev-1";
+  storage::WriteBatch setup;
+  setup.put_state_machines.push_back(sm);
+  setup.put_revisions.push_back({sm.arn, "rev-1", def, "arn:aws:iam::123456789012:role/r", 0, {}});
+  REQUIRE(store->CommitAndWait(std::move(setup)).ok());
 
-storage::ExecutionRecord record;
-record.name = "e1";
-record.state_machine_arn = sm.arn;
-record.arn = "arn:aws:states:us-east-1:123456789012:execution:resume:e1";
-record.input = "[1,2]";
-record.revision_id = "rev-1";
-record.start_date = SystemClock::Instance()->NowMillis();
-std::string arn = record.arn;
+  storage::ExecutionRecord record;
+  record.name = "e1";
+  record.state_machine_arn = sm.arn;
+  record.arn = "arn:aws:states:us-east-1:123456789012:execution:resume:e1";
+  record.input = "[1,2]";
+  record.revision_id = "rev-1";
+  record.start_date = SystemClock::Instance()->NowMillis();
+  std::string arn = record.arn;
 
-// First process: real time, so the first iteration's Wait is still pending.
-{
+  // First process: real time, so the first iteration's Wait is still pending.
+  {
+    net::io_context io;
+    auto engine = runtime::MakeEngine(io, *store, *SystemClock::Instance(), {});
+    engine->Start(record, asl::ParseDefinition(def).value(), [](Status st) { REQUIRE(st.ok()); });
+    auto guard = net::make_work_guard(io);
+    while (StoredEvents(*store, arn) < 7) io.run_one();
+    // "Crash": the io_context and engine go away with the Wait pending.
+  }
+  auto before = store->LoadEvents(arn).value();
+  REQUIRE(before.back().type == "WaitStateEntered");
+  std::string assigned = before[2].details["assignedVariables"]["id"].get<std::string>();
+
+  // Second process: recovers and finishes (time scaled to zero).
   net::io_context io;
-  auto engine = runtime::MakeEngine(io, *store, *SystemClock::Instance(), {});
-  engine->Start(record, asl::ParseDefinition(def).value(), [](Status st) { REQUIRE(st.ok()); });
+  runtime::EngineOptions options;
+  options.wait_time_scale = 0;
+  auto engine = runtime::MakeEngine(io, *store, *SystemClock::Instance(), options);
+  REQUIRE(engine->Recover().ok());
   auto guard = net::make_work_guard(io);
-  while (StoredEvents(*store, arn) < 7) io.run_one();
-  // "Crash": the io_context and engine go away with the Wait pending.
+  while (store->GetExecution(arn).value()->status == "RUNNING") io.run_one();
+
+  auto rec = store->GetExecution(arn).value();
+  REQUIRE(rec->status == "SUCCEEDED");
+  // The UUID assigned before the crash survives (replay takes recorded values).
+  Json out = Json::parse(*rec->output);
+  CHECK(DumpJson(out["id"]) == assigned);
+  CHECK(out["items"] == Json::parse("[[1,2]]").at(0));
+  auto events = store->LoadEvents(arn).value();
+  for (size_t i = 0; i < events.size(); ++i) CHECK(events[i].id == static_cast<int64_t>(i + 1));
+  for (size_t i = 0; i < before.size(); ++i) CHECK(events[i].type == before[i].type);
+  std::vector<std::string> tail;
+  for (size_t i = before.size(); i < events.size(); ++i) tail.push_back(events[i].type);
+  CHECK(tail == std::vector<std::string>{"WaitStateExited", "MapIterationSucceeded",
+                                         "MapIterationStarted", "WaitStateEntered",
+                                         "WaitStateExited", "MapIterationSucceeded",
+                                         "MapStateSucceeded", "MapStateExited", "PassStateEntered",
+                                         "PassStateExited", "ExecutionSucceeded"});
+  store->Close();
 }
-auto before = store->LoadEvents(arn).value();
-REQUIRE(before.back().type == "WaitStateEntered");
-std::string assigned = before[2].details["assignedVariables"]["id"].get<std::string>();
 
-// Second process: recovers and finishes (time scaled to zero).
-net::io_context io;
-runtime::EngineOptions options;
-options.wait_time_scale = 0;
-auto engine = runtime::MakeEngine(io, *store, *SystemClock::Instance(), options);
-REQUIRE(engine->Recover().ok());
-auto guard = net::make_work_guard(io);
-while (store->GetExecution(arn).value()->status == "RUNNING") io.run_one();
+TEST_CASE("an execution that reaches 25,000 history events fails with its last event") {
+  Harness h;
+  Json items = Json::array();
+  for (int i = 0; i < 7000; ++i) items.push_back(i);  // 4 events per iteration
+  auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,
+      "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})",
+                 DumpJson(items));
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.Runtime");
+  auto history = h.History();
+  REQUIRE(history.size() == static_cast<size_t>(limits::kMaxHistoryEvents));
+  CHECK(history.back().type == "ExecutionFailed");
+  CHECK(history.back().id == limits::kMaxHistoryEvents);
+}
 
-auto rec = store->GetExecution(arn).value();
-REQUIRE(rec->status == "SUCCEEDED");
-// The UUID assigned before the crash survives (replay takes recorded values).
-Json out = Json::parse(*rec->output);
-CHECK(DumpJson(out["id"]) == assigned);
-CHECK(out["items"] == Json::parse("[[1,2]]").at(0));
-auto events = store->LoadEvents(arn).value();
-for (size_t i = 0; i < events.size(); ++i) CHECK(events[i].id == static_cast<int64_t>(i + 1));
-for (size_t i = 0; i < before.size(); ++i) CHECK(events[i].type == before[i].type);
-std::vector<std::string> tail;
-for (size_t i = before.size(); i < events.size(); ++i) tail.push_back(events[i].type);
-CHECK(tail == std::vector<std::string>{"WaitStateExited", "MapIterationSucceeded",
-                                       "MapIterationStarted", "WaitStateEntered", "WaitStateExited",
-                                       "MapIterationSucceeded", "MapStateSucceeded",
-                                       "MapStateExited", "PassStateEntered", "PassStateExited",
-                                       "ExecutionSucceeded"});
-store->Close();
+TEST_CASE("a distributed Map records its map run, not its iterations") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","Label":"L",
+      "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+        "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})",
+                 "[1,2,3]");
+  CHECK(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse("[1,2,3]"));
+  CHECK(h.Shape() == std::vector<std::string>{"1:0:ExecutionStarted", "2:0:MapStateEntered",
+                                              "3:2:MapStateStarted", "4:3:MapRunStarted",
+                                              "5:4:MapRunSucceeded", "6:5:MapStateSucceeded",
+                                              "7:5:MapStateExited", "8:7:ExecutionSucceeded"});
+  std::string run = h.History()[3].details["mapRunArn"].get<std::string>();
+  CHECK(run.rfind("arn:aws:states:us-east-1:123456789012:mapRun:test/L:", 0) == 0);
+}
+
+TEST_CASE("a failing distributed Map iteration fails the map run") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map",
+      "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+        "StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}},"End":true}}})",
+                 "[1]");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.ExceedToleratedFailureThreshold");
+  auto shape = h.Shape();
+  REQUIRE(shape.size() == 7);
+  CHECK(shape[4] == "5:4:MapRunFailed");
+  CHECK(shape[5] == "6:5:MapStateFailed");
+}
+
+TEST_CASE("MaxConcurrencyPath accepts integer text and names a bad value as AWS does") {
+  Harness h;
+  std::string def = R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.v",
+      "MaxConcurrencyPath":"$.c",
+      "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})";
+  CHECK(h.Run(def, R"({"v":[1,2],"c":"1"})").status == "SUCCEEDED");
+  auto bad = h.Run(def, R"({"v":[1],"c":1.5})");
+  CHECK(bad.status == "FAILED");
+  CHECK(bad.cause.value_or("").find("The MaxConcurrencyPath field refers to value \"1.5\" which is "
+                                    "not a valid integer: $.c") != std::string::npos);
+}
+
+TEST_CASE("a fractional SecondsPath cannot be parsed as a long value") {
+  Harness h;
+  auto o = h.Run(R"({"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.s","End":true}}})",
+                 R"({"s":1.5})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.cause.value_or("").find(
+            "The SecondsPath parameter cannot be parsed as a long value: $.s == 1.5") !=
+        std::string::npos);
+}
+
+TEST_CASE("a JSONata evaluation failure records EvaluationFailed where AWS chains it") {
+  Harness h;
+  auto o = h.Run(R"({"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map",
+      "Items":"{% true %}",
+      "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.QueryEvaluationError");
+  CHECK(o.cause.value_or("").find("The JSONata expression 'true' specified for the field 'Items' "
+                                  "returned an unexpected result type") != std::string::npos);
+  CHECK(h.Shape() == std::vector<std::string>{"1:0:ExecutionStarted", "2:0:MapStateEntered",
+                                              "3:0:EvaluationFailed", "4:3:MapStateFailed",
+                                              "5:4:ExecutionFailed"});
 }
