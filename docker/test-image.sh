@@ -11,7 +11,8 @@
 #   - runs it on a free loopback port with a named volume on /data and drives it
 #     with Debian's aws-cli v2 (/usr/bin/aws): a Pass/Wait/Choice state machine,
 #     an execution and its output; then stops it, starts a new container on the
-#     same volume and checks the execution is still there.
+#     same volume and checks the execution is still there; last, runs the compose
+#     file's mock example (docker/mock.json as SFN_MOCK_CONFIG, docker/order-flow.asl.json).
 # All container state lives in a temporary directory, removed on exit with
 # every container and volume made here. Exits non-zero when anything fails,
 # including when podman cannot run on this machine. Needs root (rootful podman,
@@ -210,15 +211,16 @@ volume=stepline-test-data-$$
 volumes+=("$volume")
 podman volume create "$volume" >/dev/null
 
-# Starts a container on the volume; sets answer_ms, the ms from `podman run` to the first answer.
+# Starts a container on the volume (extra podman run arguments after the name); sets answer_ms, the ms from `podman run` to the first answer.
 start_container() {
   local name=$1 t0 deadline
+  shift
   containers+=("$name")
   t0=$(now_ms)
   # podman's stderr goes to a log: without systemd it complains about health-check timers.
   podman run -d --name "$name" --network host \
     -e STEPLINE_HOST=127.0.0.1 -e STEPLINE_PORT="$port" \
-    -v "$volume:/data" "$image" >/dev/null 2>>"$W/podman.log" ||
+    -v "$volume:/data" "$@" "$image" >/dev/null 2>>"$W/podman.log" ||
     fail "podman run failed: $(tail -5 "$W/podman.log")"
   deadline=$((t0 + 30000))
   until curl -fsS -o /dev/null "$endpoint/health" 2>/dev/null; do
@@ -266,17 +268,24 @@ sm_arn=$(aws create-state-machine --name image-test --definition "$definition" \
 exec_arn=$(aws start-execution --state-machine-arn "$sm_arn" --name run-1 --input '{"n": 5}' |
   field executionArn) || fail "start-execution failed"
 
-# Waits for the execution to finish; checks it SUCCEEDED with the expected output.
-check_execution() {
-  local arn=$1 want=$2 deadline status out
+# Waits for the execution to finish; sets status and described (describe-execution's answer).
+wait_execution() {
+  local arn=$1 deadline
   deadline=$(($(now_ms) + 30000))
   while :; do
-    out=$(aws describe-execution --execution-arn "$arn") || fail "describe-execution $arn failed"
-    status=$(field status <<<"$out")
+    described=$(aws describe-execution --execution-arn "$arn") || fail "describe-execution $arn failed"
+    status=$(field status <<<"$described")
     [ "$status" != RUNNING ] && break
     [ "$(now_ms)" -gt "$deadline" ] && fail "execution $arn still RUNNING after 30 s"
     sleep 0.2
   done
+}
+
+# Waits for the execution to finish; checks it SUCCEEDED with the expected output.
+check_execution() {
+  local arn=$1 want=$2 out
+  wait_execution "$arn"
+  out=$described
   [ "$status" = SUCCEEDED ] || fail "execution $arn is $status: $out"
   python3 -c 'import json, sys; got = json.loads(json.loads(sys.argv[1])["output"]); want = json.loads(sys.argv[2]); sys.exit(got != want)' \
     "$out" "$want" || fail "execution $arn output: $(field output <<<"$out"), expected $want"
@@ -310,6 +319,28 @@ exec2_arn=$(aws start-execution --state-machine-arn "$sm_arn" --name run-2 --inp
   field executionArn) || fail "start-execution after the restart failed"
 check_execution "$exec2_arn" '{"greeting": "hello", "n": 1, "size": "small"}'
 log "after the restart: run-1 still SUCCEEDED with its output; run-2 ran on the same store"
+
+# --- the compose file's mock example: docker/mock.json as SFN_MOCK_CONFIG ---------------
+
+podman stop -t 10 stepline-test-2-$$ >/dev/null 2>>"$W/podman.log"
+start_container stepline-test-mock-$$ -v "$root/docker/mock.json:/config/mock.json:ro" \
+  -e SFN_MOCK_CONFIG=/config/mock.json -e STEPLINE_DB=:memory: -e WAIT_TIME_SCALE=0
+flow_arn=$(aws create-state-machine --name OrderFlow --definition "file://$root/docker/order-flow.asl.json" \
+  --role-arn arn:aws:iam::123456789012:role/stepline | field stateMachineArn) ||
+  fail "create-state-machine OrderFlow failed"
+happy_arn=$(aws start-execution --state-machine-arn "$flow_arn#HappyPath" --name happy \
+  --input '{"order": "o-1"}' | field executionArn) || fail "start-execution OrderFlow#HappyPath failed"
+check_execution "$happy_arn" '{"order": "o-1", "charge": {"charged": true, "amount": 42},
+  "notify": {"messageId": "11111111-2222-3333-4444-555555555555"}}'
+retries=$(aws get-execution-history --execution-arn "$happy_arn" |
+  python3 -c 'import json, sys; print(sum(e["type"] == "TaskFailed" for e in json.load(sys.stdin)["events"]))')
+[ "$retries" = 1 ] || fail "OrderFlow#HappyPath: expected one TaskFailed (the mocked throttle), got $retries"
+declined_arn=$(aws start-execution --state-machine-arn "$flow_arn#CardDeclined" --name declined \
+  --input '{"order": "o-2"}' | field executionArn) || fail "start-execution OrderFlow#CardDeclined failed"
+wait_execution "$declined_arn"
+[ "$status" = FAILED ] && [ "$(field error <<<"$described")" = CardDeclined ] ||
+  fail "OrderFlow#CardDeclined: expected FAILED with CardDeclined, got $described"
+log "mock config: OrderFlow#HappyPath SUCCEEDED (Charge retried once), #CardDeclined FAILED CardDeclined"
 
 echo "test-image: PASS: image $size_mb MB; first answer $first_answer_ms ms after podman run" \
   "(restart: $second_answer_ms ms); image build $build_s s; total $(seconds_since "$started_ms") s"
