@@ -232,10 +232,23 @@ void ShortestDigits(double d, std::string& digits, int& exponent) {
 }
 }  // namespace
 
+namespace {
+
+// Integers below this magnitude print as themselves in JavaScript and keep
+// all their digits under toPrecision(15).
+constexpr double kPlainIntegerLimit = 1e15;
+
+bool IsPlainInteger(double d) { return std::fabs(d) < kPlainIntegerLimit && d == std::floor(d); }
+
+std::string PlainInteger(double d) { return std::to_string(static_cast<int64_t>(d)); }
+
+}  // namespace
+
 std::string NumberToJs(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
   if (d == 0) return "0";
+  if (IsPlainInteger(d)) return PlainInteger(d);
   std::string sign = d < 0 ? "-" : "";
   std::string digits;
   int exp10 = 0;
@@ -255,6 +268,7 @@ std::string NumberToJs(double d) {
 
 std::string NumberToJsonata(double d, bool exact_integers) {
   if (!std::isfinite(d) || d == 0) return NumberToJs(d);
+  if (IsPlainInteger(d)) return PlainInteger(d);
   if (exact_integers && d == std::floor(d)) return NumberToJs(d);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.14e", d);
