@@ -56,7 +56,8 @@ Result<TemplateNode> CompileNode(const Json& v) {
     }
     // AWS quotes the expression without the blanks around it in its causes.
     std::string text = TrimBlanks(s.substr(2, s.size() - 4));
-    auto compiled = Expression::Compile(text);
+    // AWS implements JSONata 2.0.6: "??" and "?:" stay syntax errors here.
+    auto compiled = Expression::Compile(text, {Version::k2_0_6});
     if (auto* err = std::get_if<Error>(&compiled)) {
       return Status(ErrorCode::kInvalidDefinition, "INVALID_JSONATA_EXPRESSION: " + err->message);
     }
