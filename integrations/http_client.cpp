@@ -205,6 +205,8 @@ class Call : public std::enable_shared_from_this<Call> {
   void Read() {
     parser_.emplace();
     parser_->body_limit(kBodyLimit);
+    // A HEAD response carries the Content-Length of the body it does not send.
+    if (request_.method == "HEAD") parser_->skip(true);
     auto on_read = [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return self->Retry("Read from " + self->key_ + " failed: " + self->Describe(ec));
       self->Finish();
