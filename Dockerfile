@@ -5,7 +5,7 @@
 # Runtime stage: FROM scratch, holding the stripped binary, exactly the shared
 # libraries `ldd` lists for it (glibc, libstdc++, SQLite, spdlog, ...), the CA
 # bundle for HTTPS integrations and a passwd entry for the non-root user
-# (about 15 MB; no shell, no package manager, no compiler).
+# (about 18 MB; no shell, no package manager, no compiler).
 # Tested by docker/test-image.sh (podman/buildah; HEALTHCHECK needs --format docker there).
 
 FROM debian:bookworm-slim AS build
