@@ -42,6 +42,14 @@ class H(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items(): self.send_header(k, v)
         self.end_headers()
         self.wfile.write(data)
+    def do_HEAD(self):
+        # An S3 HEAD Object answer: the headers of a 1234-byte object, no body.
+        self.send_response(200)
+        self.send_header("Content-Length", "1234")
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("ETag", '"0123abcd"')
+        self.send_header("Last-Modified", "Wed, 01 Oct 2025 12:00:00 GMT")
+        self.end_headers()
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
         auth = self.headers.get("Authorization", "")
@@ -319,4 +327,25 @@ TEST_CASE("concurrent calls to one host open at most 64 connections and all comp
   INFO(failure);
   CHECK(ok == kCalls);
   CHECK(http->stats().connections_opened <= 64);
+}
+
+TEST_CASE("s3 headObject reads the headers of a body it is not sent on a kept-alive connection") {
+  REQUIRE_FAKE();
+  AwsContext ctx;
+  ctx.http = std::make_shared<HttpClient>(1);
+  auto endpoint = std::make_shared<std::string>(FakeAws::Get().url());
+  ctx.endpoints = EndpointResolver([endpoint](const char* name) -> const char* {
+    return std::string(name) == "AWS_ENDPOINT_URL" ? endpoint->c_str() : nullptr;
+  });
+  auto http = ctx.http;
+  AwsDispatcher d(std::move(ctx));
+  for (int i = 0; i < 2; ++i) {
+    auto o = Call(d, Request("arn:aws:states:::aws-sdk:s3:headObject",
+                             {{"Bucket", "photos"}, {"Key", "dog.jpg"}}));
+    REQUIRE(o.ok);
+    CHECK(o.result["ContentLength"] == 1234);
+    CHECK(o.result["ContentType"] == "image/jpeg");
+    CHECK(o.result["ETag"] == "\"0123abcd\"");
+  }
+  CHECK(http->stats().connections_opened == 1);
 }
