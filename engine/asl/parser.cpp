@@ -62,6 +62,32 @@ void Parse(std::string_view text, ParseContext& ctx, StateMachine* machine) {
   machine->root = std::move(*root);
 }
 
+// Conservative: any text that could name the context object counts.
+bool TextReadsContext(const std::string& s) {
+  if (s.find("$$") != std::string::npos) return true;
+  for (size_t at = s.find("$states"); at != std::string::npos; at = s.find("$states", at + 1)) {
+    std::string_view rest = std::string_view(s).substr(at + 7);
+    bool plain = rest.rfind(".input", 0) == 0 || rest.rfind(".result", 0) == 0 ||
+                 rest.rfind(".errorOutput", 0) == 0;
+    if (!plain) return true;
+  }
+  return false;
+}
+
+bool ReadsContext(const Json& v) {
+  if (v.is_string()) return TextReadsContext(v.get_ref<const std::string&>());
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (TextReadsContext(it.key()) || ReadsContext(it.value())) return true;
+    }
+  } else if (v.is_array()) {
+    for (const Json& e : v) {
+      if (ReadsContext(e)) return true;
+    }
+  }
+  return false;
+}
+
 std::string Flatten(const std::vector<Diagnostic>& diagnostics) {
   std::string out;
   for (const Diagnostic& d : diagnostics) {
@@ -84,6 +110,7 @@ Result<std::shared_ptr<const StateMachine>> ParseDefinition(std::string_view tex
                   "Invalid State Machine Definition: '" + Flatten(ctx.diagnostics) + "'");
   }
   machine->root.query_language = ctx.machine_language;
+  machine->reads_context = ReadsContext(machine->definition);
   return std::shared_ptr<const StateMachine>(std::move(machine));
 }
 

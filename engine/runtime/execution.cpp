@@ -28,6 +28,8 @@ Execution::Execution(ExecutionServices services, storage::ExecutionRecord record
   // Express executions cannot be redriven: AWS leaves RedriveCount out.
   if (record_.type != "EXPRESS") context_base_["Execution"]["RedriveCount"] = record_.redrive_count;
   context_base_["StateMachine"] = {{"Id", record_.state_machine_arn}, {"Name", sm_name}};
+  // Every state copies $$; a large input copied per Map iteration is quadratic.
+  if (!machine_->reads_context) context_base_["Execution"].erase("Input");
 }
 
 EpochMillis Execution::Now() const {

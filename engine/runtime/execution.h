@@ -30,6 +30,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -205,12 +206,16 @@ class Execution : public std::enable_shared_from_this<Execution> {
   std::shared_ptr<const asl::StateMachine> machine_;
   Strand strand_;
   Json input_;
-  Json context_base_;  // $$ without State/Map/Task
+  Json context_base_;  // $$ without State/Map/Task (and without Execution.Input
+                       // when the machine never reads the context object)
   std::vector<std::unique_ptr<Frame>> frames_;
   std::vector<int> ready_;
   int64_t last_event_id_ = 0;
   EpochMillis last_event_time_ = 0;  // timestamp of the last emitted (or replayed) event
   storage::WriteBatch pending_;
+  // Task dispatches per state name (the mocked responses' invocation number);
+  // replay recounts them, as it re-runs every dispatch decision.
+  std::map<std::string, int64_t> task_invocations_;
   bool closed_ = false;
   bool draining_ = false;
   bool first_batch_ = true;
