@@ -197,7 +197,9 @@ std::shared_ptr<task::TaskRequest> TaskStep::BuildRequest(Execution& ex, Frame& 
   if (ex.record_.attributes.is_object()) {
     r->test_case = ex.record_.attributes.value("mockTestCase", std::string());
   }
-  r->invocation = f.retry_total;
+  // Mocked responses count the state's invocations across the whole execution
+  // (re-entries, retries and Map iterations alike), as Step Functions Local does.
+  r->invocation = ex.task_invocations_[state.name]++;
   return r;
 }
 
