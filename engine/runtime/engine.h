@@ -8,7 +8,14 @@
 // Recover() after a restart.
 //
 // Task states hand their work to EngineOptions::dispatcher; its answers may
-// come on any thread and are posted back onto the execution's strand. An
+// come on any thread and are posted back onto the execution's strand.
+// Callback tasks (.waitForTaskToken) and activities wait for AnswerTask
+// (SendTaskSuccess/Failure/Heartbeat). A task token names its execution and
+// its Scheduled event, so the token -> (execution, frame, attempt) lookup is
+// the registry of running executions plus the frames their histories rebuild
+// (Recover replays them): tokens stay valid across restarts. Activity tasks
+// wait in per-activity queues until a worker takes one (PollActivity); the
+// queues are rebuilt from the histories on Recover. An
 // execution started with record.attributes["mockTestCase"] = "<case>" (the
 // "<stateMachineArn>#<case>" of Step Functions Local) passes that test case
 // to the dispatcher.
@@ -39,6 +46,23 @@ struct EngineOptions {
   // Runs the work of Task states (integrations::MakeDefaultDispatcher in the
   // server, fakes in tests). Null: every Task fails with States.TaskFailed.
   std::shared_ptr<task::TaskDispatcher> dispatcher;
+  // How long GetActivityTask waits for a task before answering empty (AWS: 60 s).
+  int64_t activity_poll_millis = 60000;
+};
+
+// SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat.
+struct TaskAnswer {
+  enum class Kind { kSuccess, kFailure, kHeartbeat };
+  Kind kind = Kind::kHeartbeat;
+  Json output;  // kSuccess: the parsed output
+  std::optional<std::string> error;
+  std::optional<std::string> cause;
+};
+
+// An activity task given to a worker by GetActivityTask.
+struct ActivityTask {
+  std::string token;
+  std::string input;  // JSON text
 };
 
 // Outcome of a finished (or stopped) execution, for StartSyncExecution.
@@ -69,6 +93,18 @@ class ExecutionEngine {
   virtual void Stop(const std::string& execution_arn, std::optional<std::string> error,
                     std::optional<std::string> cause,
                     std::function<void(Result<EpochMillis>)> done) = 0;
+
+  // Answers the task waiting on `token`. `done` gets OK, kInvalidToken (not
+  // a token of this engine), kTaskDoesNotExist (its execution is unknown) or
+  // kTaskTimedOut (the task is no longer waiting: closed, timed out, stopped).
+  virtual void AnswerTask(const std::string& token, TaskAnswer answer,
+                          std::function<void(Status)> done) = 0;
+
+  // GetActivityTask: hands the oldest queued task of `activity_arn` to the
+  // worker (recording ActivityStarted) or, after activity_poll_millis, nullopt.
+  // Holds no thread while waiting.
+  virtual void PollActivity(const std::string& activity_arn, const std::string& worker_name,
+                            std::function<void(std::optional<ActivityTask>)> done) = 0;
 
   // Resumes every RUNNING execution found in the store (call once at startup).
   virtual Status Recover() = 0;

@@ -5,7 +5,9 @@
 #include <unordered_map>
 
 #include "engine/asl/parser.h"
+#include "engine/runtime/activity_queue.h"
 #include "engine/runtime/execution.h"
+#include "engine/runtime/task_token.h"
 
 namespace stepline::runtime {
 namespace {
@@ -17,7 +19,11 @@ class Engine final : public ExecutionEngine {
         store_(store),
         clock_(clock),
         options_(std::move(options)),
-        registry_(net::make_strand(io)) {}
+        registry_(net::make_strand(io)),
+        activities_(
+            registry_, std::chrono::milliseconds(options_.activity_poll_millis),
+            [this](const ActivityWork& work, const std::string& worker,
+                   ActivityQueue::Taken taken) { Deliver(work, worker, std::move(taken)); }) {}
 
   void Start(storage::ExecutionRecord record, std::shared_ptr<const asl::StateMachine> machine,
              std::function<void(Status)> started,
@@ -53,6 +59,29 @@ class Engine final : public ExecutionEngine {
                                       done = std::move(done)]() mutable {
         execution->Stop(std::move(error), std::move(cause), std::move(done));
       });
+    });
+  }
+
+  void AnswerTask(const std::string& token, TaskAnswer answer,
+                  std::function<void(Status)> done) override {
+    std::optional<TokenTarget> target = ParseTaskToken(token);
+    if (!target) return done(Status(ErrorCode::kInvalidToken, "Invalid Token: 'Invalid token'"));
+    net::post(registry_, [this, token, arn = target->execution_arn, answer = std::move(answer),
+                          done = std::move(done)]() mutable {
+      auto it = running_.find(arn);
+      if (it == running_.end()) return done(ClosedTaskStatus(arn));
+      auto execution = it->second;
+      net::post(execution->strand(),
+                [execution, token, answer = std::move(answer), done = std::move(done)]() mutable {
+                  done(execution->AnswerTask(token, std::move(answer)));
+                });
+    });
+  }
+
+  void PollActivity(const std::string& activity_arn, const std::string& worker_name,
+                    std::function<void(std::optional<ActivityTask>)> done) override {
+    net::post(registry_, [this, activity_arn, worker_name, done = std::move(done)]() mutable {
+      activities_.Poll(activity_arn, worker_name, std::move(done));
     });
   }
 
@@ -97,11 +126,38 @@ class Engine final : public ExecutionEngine {
   }
 
   ExecutionServices Services() {
-    ExecutionServices services{&io_, &store_, &clock_, options_, nullptr};
+    ExecutionServices services{&io_, &store_, &clock_, options_, nullptr, nullptr};
     services.on_closed = [this](const std::string& arn) {
       net::post(registry_, [this, arn] { running_.erase(arn); });
     };
+    services.queue_activity = [this](ActivityWork work) {
+      net::post(registry_,
+                [this, work = std::move(work)]() mutable { activities_.Push(std::move(work)); });
+    };
     return services;
+  }
+
+  // A task token whose execution the engine does not run: its task has
+  // closed (TaskTimedOut, as AWS answers) unless the execution is unknown.
+  Status ClosedTaskStatus(const std::string& arn) {
+    auto record = store_.GetExecution(arn);
+    if (record.ok() && !*record) {
+      return Status(ErrorCode::kTaskDoesNotExist,
+                    "Task Does Not Exist: 'Provided task does not exist'");
+    }
+    return Status(ErrorCode::kTaskTimedOut,
+                  "Task Timed Out: 'Provided task does not exist anymore'");
+  }
+
+  // Runs on registry_ (ActivityQueue): asks the execution to record ActivityStarted.
+  void Deliver(const ActivityWork& work, const std::string& worker, ActivityQueue::Taken taken) {
+    auto it = running_.find(work.execution_arn);
+    if (it == running_.end()) return taken(false);
+    auto execution = it->second;
+    net::post(execution->strand(),
+              [execution, token = work.token, worker, taken = std::move(taken)] {
+                taken(execution->TakeActivity(token, worker));
+              });
   }
 
   // A RUNNING execution the engine does not run (left over from a previous
@@ -141,6 +197,7 @@ class Engine final : public ExecutionEngine {
   EngineOptions options_;
   Strand registry_;
   std::unordered_map<std::string, std::shared_ptr<Execution>> running_;
+  ActivityQueue activities_;  // confined to registry_
 };
 
 }  // namespace

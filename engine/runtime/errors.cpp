@@ -119,6 +119,9 @@ bool Execution::TryCatch(Frame& frame, const StatesError& error) {
     // AWS's error output of a timeout carries an empty Cause.
     bool timeout = error.error == errors::kTimeout || error.error == errors::kHeartbeatTimeout;
     if (!error.cause && !timeout) error_output.erase("Cause");
+    // SendTaskFailure without error and cause: AWS catches it with both null.
+    if (error.error.empty() && !error.cause)
+      error_output = {{"Error", nullptr}, {"Cause", nullptr}};
     Json output;
     Json assigned = Json::object();
     ExprContext ctx{&frame.raw_input, nullptr, nullptr};

@@ -39,6 +39,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "engine/asl/model.h"
+#include "engine/runtime/activity_queue.h"
 #include "engine/runtime/engine.h"
 #include "engine/states_error.h"
 #include "storage/store.h"
@@ -56,6 +57,8 @@ struct ExecutionServices {
   EngineOptions options;
   // Called on the strand once the execution has closed and its last batch is durable.
   std::function<void(const std::string& arn)> on_closed;
+  // Queues an activity task for workers (any thread; the engine posts it).
+  std::function<void(ActivityWork)> queue_activity;
 };
 
 struct Frame {
@@ -91,7 +94,12 @@ struct Frame {
   // awaited answer belongs to (answers to other attempts are ignored).
   std::shared_ptr<const task::TaskRequest> task;
   uint64_t task_attempt = 0;
-  bool task_submitted = false;  // TaskSubmitted recorded for this attempt
+  bool task_submitted = false;    // TaskSubmitted recorded for this attempt
+  bool activity_started = false;  // ActivityStarted recorded: a worker holds the token
+  EpochMillis task_deadline = 0;  // TimeoutSeconds ends the task here (0: never)
+  EpochMillis heartbeat_at = 0;   // HeartbeatSeconds ends the task here (0: not running)
+  // SendTaskSuccess/Failure that came before the TaskSubmitted it follows.
+  std::optional<TaskAnswer> early_answer;
 
   // Compound states: children and their results.
   std::vector<int> children;
@@ -128,6 +136,12 @@ class Execution : public std::enable_shared_from_this<Execution> {
   // RUNNING execution), then continues live.
   void Resume(std::vector<storage::HistoryEvent> events,
               std::function<void(const ExecutionOutcome&)> finished);
+  // SendTask* for the task waiting on `token`: OK, or kTaskTimedOut when no
+  // task waits on it any more.
+  Status AnswerTask(const std::string& token, TaskAnswer answer);
+  // A worker takes the activity task `token` (ActivityStarted). False when
+  // the task no longer waits for a worker.
+  bool TakeActivity(const std::string& token, const std::string& worker);
   // StopExecution.
   void Stop(std::optional<std::string> error, std::optional<std::string> cause,
             std::function<void(Result<EpochMillis>)> done);

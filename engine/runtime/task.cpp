@@ -9,10 +9,19 @@
 // stop or the end of the execution are dropped. Callbacks hold only a
 // weak_ptr to the execution.
 //
+// Callback tasks (.waitForTaskToken) wait after TaskSubmitted for
+// SendTaskSuccess/Failure (Execution::AnswerTask); SendTaskHeartbeat pushes
+// their heartbeat deadline back. Activities are not dispatched: entering one
+// emits ActivityScheduled and queues it for workers (ExecutionServices::
+// queue_activity); ActivityStarted is recorded when a worker takes it. The
+// frame's one timer fires at the earlier of the TimeoutSeconds and heartbeat
+// deadlines; both end the task with States.Timeout, as AWS records.
+//
 // Replay dispatches nothing: the stored result event (the next stimulus of
 // the frame) is the answer. A task without a stored result is dispatched
 // again when replay ends (at-least-once), its timeout re-armed with the time
-// left.
+// left; a submitted callback keeps waiting (its token is unchanged), an
+// activity no worker took is queued again, and heartbeat clocks restart.
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <cmath>
@@ -20,6 +29,7 @@
 #include "engine/runtime/dataflow.h"
 #include "engine/runtime/execution.h"
 #include "engine/runtime/scope.h"
+#include "engine/runtime/task_token.h"
 
 namespace stepline::runtime {
 namespace {
@@ -66,19 +76,6 @@ Json OutputDetails(const Json& value) {
   return {{"output", DumpJson(value)}, {"outputDetails", {{"truncated", false}}}};
 }
 
-char HexDigit(int v) { return static_cast<char>(v < 10 ? '0' + v : 'a' + v - 10); }
-
-// Task tokens name the execution and the Scheduled event, so they are the
-// same when the history is replayed.
-std::string MakeToken(const std::string& execution_arn, int64_t scheduled_event_id) {
-  std::string token = "STL1";
-  for (unsigned char c : execution_arn) {
-    token += HexDigit(c >> 4);
-    token += HexDigit(c & 15);
-  }
-  return token + "-" + std::to_string(scheduled_event_id);
-}
-
 std::optional<std::string> OptString(const Json& details, const char* key) {
   if (!details.is_object()) return std::nullopt;
   auto it = details.find(key);
@@ -104,6 +101,8 @@ class TaskStep {
  public:
   static void Run(Execution& ex, Frame& f);
   static void Resume(Execution& ex, Frame& f);
+  static Status Answer(Execution& ex, const std::string& token, TaskAnswer answer);
+  static bool Take(Execution& ex, const std::string& token, const std::string& worker);
 
  private:
   static std::shared_ptr<task::TaskRequest> BuildRequest(Execution& ex, Frame& f);
@@ -111,6 +110,13 @@ class TaskStep {
   static std::optional<int64_t> Seconds(Execution& ex, const Frame& f,
                                         const asl::DynamicNumber& number, const std::string& field,
                                         const ExprContext& ctx);
+  static bool Await(Execution& ex, Frame& f, std::shared_ptr<task::TaskRequest> request);
+  static void RunActivity(Execution& ex, Frame& f, std::shared_ptr<task::TaskRequest> request);
+  static void QueueActivity(Execution& ex, Frame& f);
+  static Frame* WaitingOn(Execution& ex, const std::string& token);
+  static void ApplyAnswer(Execution& ex, Frame& f, TaskAnswer answer);
+  static bool Heartbeats(const Frame& f);
+  static void StartHeartbeat(Execution& ex, Frame& f, EpochMillis from);
   static void ArmTimeout(Execution& ex, Frame& f);
   static void Dispatch(Execution& ex, Frame& f);
   template <typename Fn>
@@ -132,24 +138,66 @@ void Execution::RunTask(Frame& frame) { TaskStep::Run(*this, frame); }
 
 void Execution::ResumeTask(Frame& frame) { TaskStep::Resume(*this, frame); }
 
+Status Execution::AnswerTask(const std::string& token, TaskAnswer answer) {
+  return TaskStep::Answer(*this, token, std::move(answer));
+}
+
+bool Execution::TakeActivity(const std::string& token, const std::string& worker) {
+  return TaskStep::Take(*this, token, worker);
+}
+
 // ---------------------------------------------------------------- entering
 
 void TaskStep::Run(Execution& ex, Frame& f) {
   std::shared_ptr<task::TaskRequest> request = BuildRequest(ex, f);
+  if (request->spec.activity) return RunActivity(ex, f, std::move(request));
   const ResourceSpec& spec = request->spec;
   ex.Emit(f, EventType(spec, "Scheduled"), ScheduledDetails(*request));
   ex.Emit(f, EventType(spec, "Started"), WithResource(spec, nullptr));
   if (ex.closed_) return;  // replay diverged
-  f.task = request;
-  f.task_submitted = false;
-  f.block = Frame::Block::kTask;
-  f.wake_at = request->timeout_seconds ? ex.last_event_time_ + *request->timeout_seconds * 1000 : 0;
-  if (ex.replaying_) {
-    f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
-    return;
-  }
+  if (!Await(ex, f, request)) return;
+  if (Heartbeats(f)) f.heartbeat_at = ex.last_event_time_ + *request->heartbeat_seconds * 1000;
   ArmTimeout(ex, f);
   Dispatch(ex, f);
+}
+
+// The frame now waits for its task: live (true), or for the stored answer.
+bool TaskStep::Await(Execution& ex, Frame& f, std::shared_ptr<task::TaskRequest> request) {
+  f.task = std::move(request);
+  f.task_submitted = false;
+  f.activity_started = false;
+  f.early_answer.reset();
+  f.block = Frame::Block::kTask;
+  f.task_deadline =
+      f.task->timeout_seconds ? ex.last_event_time_ + *f.task->timeout_seconds * 1000 : 0;
+  f.heartbeat_at = 0;
+  if (!ex.replaying_) return true;
+  f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
+  return false;
+}
+
+// ActivityScheduled, then wait for a worker. AWS fails the state with
+// States.Runtime when the activity does not exist (checked live only: a
+// replayed ActivityScheduled found it).
+void TaskStep::RunActivity(Execution& ex, Frame& f, std::shared_ptr<task::TaskRequest> request) {
+  if (!ex.replaying_) {
+    auto activity = ex.services_.store->GetActivity(request->spec.arn);
+    if (activity.ok() && !*activity) {
+      throw StatesException(errors::kRuntime,
+                            "The activity " + request->spec.arn + " does not exist.");
+    }
+  }
+  ex.Emit(f, "ActivityScheduled", ScheduledDetails(*request));
+  if (ex.closed_ || !Await(ex, f, std::move(request))) return;
+  ++f.task_attempt;
+  ArmTimeout(ex, f);
+  QueueActivity(ex, f);
+}
+
+void TaskStep::QueueActivity(Execution& ex, Frame& f) {
+  if (!ex.services_.queue_activity) return;
+  ex.services_.queue_activity(
+      {f.task->spec.arn, ex.record_.arn, *f.task->task_token, DumpJson(f.task->parameters)});
 }
 
 // $$ of a Task: the context object plus Task.Token when the task has one.
@@ -166,8 +214,9 @@ std::shared_ptr<task::TaskRequest> TaskStep::BuildRequest(Execution& ex, Frame& 
   if (!parsed.ok()) throw StatesException(errors::kRuntime, parsed.status().message());
   auto r = std::make_shared<task::TaskRequest>();
   r->spec = std::move(parsed).value();
-  if (r->spec.pattern == Pattern::kWaitForTaskToken || r->spec.activity) {
-    r->task_token = MakeToken(ex.record_.arn, ex.last_event_id_ + 1);
+  // AWS gives callback, .sync and activity tasks a token.
+  if (r->spec.pattern != Pattern::kRequestResponse || r->spec.activity) {
+    r->task_token = MakeTaskToken(ex.record_.arn, ex.last_event_id_ + 1);
   }
   Json context = ex.ContextObject(f, true);
   if (r->task_token) context["Task"] = {{"Token", *r->task_token}};
@@ -220,13 +269,28 @@ std::optional<int64_t> TaskStep::Seconds(Execution& ex, const Frame& f,
 
 // ---------------------------------------------------------------- dispatch
 
+// Heartbeats apply to tasks that wait for SendTask*: callbacks and activities.
+bool TaskStep::Heartbeats(const Frame& f) {
+  return f.task->heartbeat_seconds &&
+         (f.task->spec.activity || f.task->spec.pattern == Pattern::kWaitForTaskToken);
+}
+
+void TaskStep::StartHeartbeat(Execution& ex, Frame& f, EpochMillis from) {
+  f.heartbeat_at = from + *f.task->heartbeat_seconds * 1000;
+  ArmTimeout(ex, f);
+}
+
+// One timer: the earlier of the timeout and heartbeat deadlines.
 void TaskStep::ArmTimeout(Execution& ex, Frame& f) {
-  if (!f.task->timeout_seconds) {
+  EpochMillis at = f.task_deadline;
+  if (f.heartbeat_at && (!at || f.heartbeat_at < at)) at = f.heartbeat_at;
+  if (!at) {
     f.on_wake = nullptr;
+    if (f.timer) f.timer->cancel();
     return;
   }
   Execution* self = &ex;
-  ex.StartTimer(f, f.wake_at, [self](Frame& fr) { TimeOut(*self, fr, std::nullopt); });
+  ex.StartTimer(f, at, [self](Frame& fr) { TimeOut(*self, fr, std::nullopt); });
 }
 
 template <typename Fn>
@@ -306,12 +370,84 @@ void TaskStep::RecordSubmitted(Execution& ex, Frame& f, const Json& output) {
   f.task_submitted = true;
   ex.Emit(f, EventType(f.task->spec, "Submitted"),
           WithResource(f.task->spec, OutputDetails(output)));
+  if (!f.early_answer || ex.closed_) return;
+  TaskAnswer answer = std::move(*f.early_answer);
+  f.early_answer.reset();
+  ApplyAnswer(ex, f, std::move(answer));
+}
+
+// ---------------------------------------------------------------- SendTask*
+
+// The running frame whose task has this token: callbacks and activities, and
+// .sync tasks, which AWS also lets SendTask* complete.
+Frame* TaskStep::WaitingOn(Execution& ex, const std::string& token) {
+  if (ex.closed_ || ex.replaying_) return nullptr;
+  for (auto& f : ex.frames_) {
+    if (f->status == Frame::Status::kRunning && f->block == Frame::Block::kTask && f->task &&
+        f->task->task_token == token) {
+      return f.get();
+    }
+  }
+  return nullptr;
+}
+
+Status TaskStep::Answer(Execution& ex, const std::string& token, TaskAnswer answer) {
+  Frame* f = WaitingOn(ex, token);
+  if (!f) {
+    return Status(ErrorCode::kTaskTimedOut,
+                  "Task Timed Out: 'Provided task does not exist anymore'");
+  }
+  if (answer.kind == TaskAnswer::Kind::kHeartbeat) {
+    bool running = f->task->spec.activity ? f->activity_started : true;
+    if (Heartbeats(*f) && running) StartHeartbeat(ex, *f, ex.Now());
+    return Status::Ok();
+  }
+  // A callback answered before its service call returned: TaskSubmitted first.
+  if (f->task->spec.pattern == Pattern::kWaitForTaskToken && !f->task_submitted) {
+    f->early_answer = std::move(answer);
+    return Status::Ok();
+  }
+  ApplyAnswer(ex, *f, std::move(answer));
+  ex.Drain();
+  return Status::Ok();
+}
+
+void TaskStep::ApplyAnswer(Execution& ex, Frame& f, TaskAnswer answer) {
+  f.on_wake = nullptr;
+  if (f.timer) f.timer->cancel();
+  if (answer.kind == TaskAnswer::Kind::kSuccess) {
+    Settle(ex, f, [&](Frame& fr) { Succeed(ex, fr, std::move(answer.output)); });
+  } else {
+    StatesError error{answer.error.value_or(""), answer.cause, std::nullopt};
+    Settle(ex, f, [&](Frame& fr) { Fail(ex, fr, std::move(error)); });
+  }
+  ex.Schedule(f.id);
+}
+
+bool TaskStep::Take(Execution& ex, const std::string& token, const std::string& worker) {
+  Frame* f = WaitingOn(ex, token);
+  if (!f || !f->task->spec.activity || f->activity_started) return false;
+  f->activity_started = true;
+  Json details = Json::object();
+  if (!worker.empty()) details["workerName"] = worker;
+  ex.Emit(*f, "ActivityStarted", std::move(details));
+  if (Heartbeats(*f)) StartHeartbeat(ex, *f, ex.last_event_time_);
+  ex.Drain();
+  return true;
 }
 
 // ---------------------------------------------------------------- replay
 
 void TaskStep::Resume(Execution& ex, Frame& f) {
+  // SendTaskHeartbeat leaves no event: a heartbeat clock restarts now.
+  bool running = f.task->spec.activity ? f.activity_started : true;
+  if (Heartbeats(f) && running) f.heartbeat_at = ex.Now() + *f.task->heartbeat_seconds * 1000;
   ArmTimeout(ex, f);
+  if (f.task->spec.activity) {
+    ++f.task_attempt;
+    if (!f.activity_started) QueueActivity(ex, f);  // a worker holds a started one
+    return;
+  }
   // A submitted callback task keeps its token: the worker still holds it.
   if (f.task_submitted && f.task->spec.pattern == Pattern::kWaitForTaskToken) return;
   Dispatch(ex, f);
@@ -324,6 +460,13 @@ void TaskStep::ReplayAnswer(Execution& ex, Frame& f) {
   if (next.type == EventType(spec, "Submitted")) {
     ex.Emit(f, next.type, nullptr);
     f.task_submitted = true;
+    f.block = Frame::Block::kTask;
+    f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
+    return;
+  }
+  if (next.type == "ActivityStarted" && spec.activity) {
+    ex.Emit(f, next.type, nullptr);
+    f.activity_started = true;
     f.block = Frame::Block::kTask;
     f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
     return;

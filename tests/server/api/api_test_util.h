@@ -11,7 +11,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/json.h"
@@ -68,6 +71,27 @@ class FakeEngine final : public runtime::ExecutionEngine {
     if (!st.ok()) return done(st);
     done(*update.stop_date);
   }
+
+  // Records the answer; every token is a task that no longer waits.
+  void AnswerTask(const std::string& token, runtime::TaskAnswer answer,
+                  std::function<void(Status)> done) override {
+    answers.emplace_back(token, std::move(answer));
+    done(
+        Status(ErrorCode::kTaskTimedOut, "Task Timed Out: 'Provided task does not exist anymore'"));
+  }
+
+  // Answers every poll with `next_activity_task` (then clears it).
+  void PollActivity(const std::string& activity_arn, const std::string& worker_name,
+                    std::function<void(std::optional<runtime::ActivityTask>)> done) override {
+    polls.emplace_back(activity_arn, worker_name);
+    std::optional<runtime::ActivityTask> task = std::move(next_activity_task);
+    next_activity_task.reset();
+    done(std::move(task));
+  }
+
+  std::vector<std::pair<std::string, runtime::TaskAnswer>> answers;
+  std::vector<std::pair<std::string, std::string>> polls;
+  std::optional<runtime::ActivityTask> next_activity_task;
 
   // Closes a RUNNING execution as SUCCEEDED with `output`.
   void Succeed(const std::string& arn, const std::string& output) {
