@@ -2,8 +2,8 @@
 //
 // An action takes the parsed request object and answers exactly once through
 // its Reply: a Json response body or a non-OK Status. Most actions are
-// synchronous (SyncAction, wrapped by the table); StartExecution and
-// StopExecution answer from engine callbacks.
+// synchronous (SyncAction, wrapped by the table); StartExecution,
+// StopExecution, SendTask* and GetActivityTask answer from engine callbacks.
 //
 // Thread-safety: ApiContext is shared by all requests; its members are
 // thread-safe (Store, engine, clock, DefinitionCache).
@@ -45,6 +45,7 @@ void RegisterExecutionActions(ActionTable& table);
 void RegisterExecutionStartActions(ActionTable& table);
 void RegisterHistoryActions(ActionTable& table);
 void RegisterActivityActions(ActionTable& table);
+void RegisterCallbackActions(ActionTable& table);  // SendTask*, GetActivityTask
 void RegisterTagActions(ActionTable& table);
 void RegisterVersionActions(ActionTable& table);
 void RegisterAliasActions(ActionTable& table);

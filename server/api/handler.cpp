@@ -15,9 +15,7 @@
 namespace stepline::api {
 
 const char* const kNotImplementedActions[] = {
-    "GetActivityTask",  "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat",
-    "RedriveExecution", "TestState",       "DescribeMapRun",  "ListMapRuns",
-    "UpdateMapRun",     nullptr,
+    "RedriveExecution", "TestState", "DescribeMapRun", "ListMapRuns", "UpdateMapRun", nullptr,
 };
 
 Action Sync(SyncAction action) {
@@ -61,6 +59,7 @@ class Handler final : public ApiHandler {
     RegisterExecutionStartActions(table_);
     RegisterHistoryActions(table_);
     RegisterActivityActions(table_);
+    RegisterCallbackActions(table_);
     RegisterTagActions(table_);
     RegisterVersionActions(table_);
     RegisterAliasActions(table_);
