@@ -102,6 +102,13 @@ class SteplineServer:
         finally:
             conn.close()
 
+    def restart(self, timeout=20.0, poll_interval=0.01):
+        """Stops the process and starts a new one on the same database."""
+        self.stop()
+        self.port = free_port()
+        self._spawn()
+        return self._wait_healthy(timeout, poll_interval)
+
     def alive(self):
         return self.process is not None and self.process.poll() is None
 
