@@ -376,3 +376,33 @@ TEST_CASE("an activity no worker took is queued again after a restart") {
   CHECK(ExecStatus(*store, arn) == "SUCCEEDED");
   store->Close();
 }
+
+TEST_CASE("a worker's activity task survives a restart and is not handed out again") {
+  std::string def = ActivityDef();
+  auto store = StoreWith(def);
+  AddActivity(*store);
+  storage::ExecutionRecord record = NewRecord(R"({"k":1})");
+  std::string arn = record.arn;
+  std::string token;
+  {
+    Harness h(SubmittingDispatcher(), 1.0, store.get());
+    h.StartOnly(def, record, nullptr);
+    auto task = Poll(h, "before");
+    REQUIRE(task);
+    token = task->token;
+    h.RunUntil([&] { return h.Stored() >= 4; });  // ActivityStarted
+  }
+  Harness h(SubmittingDispatcher(), 1.0, store.get(), 30);
+  REQUIRE(h.engine().Recover().ok());
+  CHECK_FALSE(Poll(h, "after"));  // the first worker still holds it
+  REQUIRE(Answer(h, token, Success("done")).ok());
+  h.RunUntil([&] { return ExecStatus(*store, arn) != "RUNNING"; });
+  CHECK(ExecStatus(*store, arn) == "SUCCEEDED");
+  std::vector<std::string> types;
+  auto events = store->LoadEvents(arn).value();
+  for (const auto& e : events) types.push_back(e.type);
+  CHECK(types == Lines{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled",
+                       "ActivityStarted", "ActivitySucceeded", "TaskStateExited",
+                       "ExecutionSucceeded"});
+  store->Close();
+}
