@@ -202,6 +202,27 @@ awaitable<void> Starter(const Endpoint& ep, const std::string& arn, int* next, i
   }
 }
 
+// Runs `opt.connections` starters until `opt.executions` StartExecution
+// calls have answered (a starter's failure is rethrown here).
+awaitable<void> StartAll(const Endpoint& ep, const std::string& arn, const std::string& run,
+                         const Options& opt, std::vector<double>* latencies) {
+  auto ex = co_await net::this_coro::executor;
+  int next = 0;
+  std::vector<std::future<void>> done;
+  for (int i = 0; i < opt.connections; ++i) {
+    done.push_back(net::co_spawn(ex, Starter(ep, arn, &next, opt.executions, latencies, run),
+                                 net::use_future));
+  }
+  net::steady_timer timer(ex);
+  while (static_cast<int>(latencies->size()) < opt.executions) {
+    timer.expires_after(std::chrono::milliseconds(1));
+    co_await timer.async_wait(use_awaitable);
+    for (auto& d : done) {
+      if (d.valid() && d.wait_for(std::chrono::seconds(0)) == std::future_status::ready) d.get();
+    }
+  }
+}
+
 awaitable<bool> AnyRunning(Connection& c, const std::string& arn) {
   Json request = {{"stateMachineArn", arn}, {"statusFilter", "RUNNING"}, {"maxResults", 1}};
   auto [status, body] = co_await c.Call("ListExecutions", request);
@@ -243,22 +264,10 @@ awaitable<Figures> RunStepFunctions(const Endpoint& ep, Options opt) {
 
   // Throughput: C starters, then wait until nothing is RUNNING.
   std::vector<double> latencies;
-  int next = 0;
   auto t0 = Clock::now();
   auto ex = co_await net::this_coro::executor;
-  std::vector<std::future<void>> done;
-  for (int i = 0; i < opt.connections; ++i) {
-    done.push_back(net::co_spawn(ex, Starter(ep, chain, &next, opt.executions, &latencies, run),
-                                 net::use_future));
-  }
+  co_await StartAll(ep, chain, run, opt, &latencies);
   net::steady_timer timer(ex);
-  while (static_cast<int>(latencies.size()) < opt.executions) {
-    timer.expires_after(std::chrono::milliseconds(1));
-    co_await timer.async_wait(use_awaitable);
-    for (auto& d : done) {
-      if (d.valid() && d.wait_for(std::chrono::seconds(0)) == std::future_status::ready) d.get();
-    }
-  }
   while (co_await AnyRunning(c, chain)) {
     timer.expires_after(std::chrono::milliseconds(1));
     co_await timer.async_wait(use_awaitable);
@@ -284,22 +293,8 @@ awaitable<Figures> RunStepFunctions(const Endpoint& ep, Options opt) {
 awaitable<Figures> RunNull(const Endpoint& ep, Options opt) {
   Figures f;
   std::vector<double> latencies;
-  int next = 0;
-  auto ex = co_await net::this_coro::executor;
   auto t0 = Clock::now();
-  std::vector<std::future<void>> done;
-  for (int i = 0; i < opt.connections; ++i) {
-    done.push_back(net::co_spawn(ex, Starter(ep, "x", &next, opt.executions, &latencies, "n"),
-                                 net::use_future));
-  }
-  net::steady_timer timer(ex);
-  while (static_cast<int>(latencies.size()) < opt.executions) {
-    timer.expires_after(std::chrono::milliseconds(1));
-    co_await timer.async_wait(use_awaitable);
-    for (auto& d : done) {
-      if (d.valid() && d.wait_for(std::chrono::seconds(0)) == std::future_status::ready) d.get();
-    }
-  }
+  co_await StartAll(ep, "x", "n", opt, &latencies);
   f.throughput = opt.executions / (Ms(Clock::now() - t0) / 1000.0);
   f.start_p50 = Percentile(latencies, 0.5);
   f.start_p99 = Percentile(latencies, 0.99);
