@@ -101,6 +101,30 @@ class MotoServer:
         return False
 
 
+def start_example(cls, example, machine_name, args=(), env=None, moto=None):
+    """setUpClass's common part: starts stepline for `example` (stopping `moto`
+    when that fails) and creates the example's state machine as `machine_name`;
+    sets cls.server, cls.sfn and cls.arn."""
+    cls.server = SteplineServer(cls.BINARY, args=list(args), env=env or {})
+    try:
+        cls.server.start()
+    except Exception:
+        if moto is not None:
+            moto.stop()
+        raise
+    cls.sfn = cls.server.client()
+    cls.arn = create_state_machine(cls.sfn, machine_name,
+                                   read_text(example, "statemachine.asl.json"))
+
+
+def stop_example(cls):
+    """tearDownClass's common part: stops stepline (and cls.moto, if any)."""
+    cls.server.stop()
+    if getattr(cls, "moto", None) is not None:
+        cls.moto.stop()
+    cls.server.cleanup()
+
+
 def create_state_machine(sfn, name, definition_text):
     return sfn.create_state_machine(name=name, definition=definition_text,
                                     roleArn=ROLE)["stateMachineArn"]

@@ -19,18 +19,13 @@ class AudioTranscription(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = ex.SteplineServer(
-            cls.BINARY, args=["--mock-config", ex.example_path(EXAMPLE, "MockConfigFile.json")],
-            env={"WAIT_TIME_SCALE": "0"})
-        cls.server.start()
-        cls.sfn = cls.server.client()
-        cls.arn = ex.create_state_machine(cls.sfn, "AudioTranscription",
-                                          ex.read_text(EXAMPLE, "statemachine.asl.json"))
+        ex.start_example(cls, EXAMPLE, "AudioTranscription",
+                         args=["--mock-config", ex.example_path(EXAMPLE, "MockConfigFile.json")],
+                         env={"WAIT_TIME_SCALE": "0"})
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.cleanup()
+        ex.stop_example(cls)
 
     def status_answers(self, events):
         """TranscriptionJobStatus of each Get Transcribe Status result, in order."""

@@ -19,18 +19,13 @@ class DaycareRegistration(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = ex.SteplineServer(
-            cls.BINARY, args=["--handlers", ex.example_path(EXAMPLE, "handlers.json")],
-            env={"DAYCARE_TODAY": "2025-09-01"})
-        cls.server.start()
-        cls.sfn = cls.server.client()
-        cls.arn = ex.create_state_machine(cls.sfn, "DaycareRegistration",
-                                          ex.read_text(EXAMPLE, "statemachine.asl.json"))
+        ex.start_example(cls, EXAMPLE, "DaycareRegistration",
+                         args=["--handlers", ex.example_path(EXAMPLE, "handlers.json")],
+                         env={"DAYCARE_TODAY": "2025-09-01"})
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.cleanup()
+        ex.stop_example(cls)
 
     def test_a_three_year_old_is_registered(self):
         payload = ex.load_json(EXAMPLE, "input.json")

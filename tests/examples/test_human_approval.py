@@ -31,21 +31,12 @@ class HumanApproval(unittest.TestCase):
         cls.moto = ex.MotoServer().start()
         cls.sqs = cls.moto.client("sqs")
         cls.queue_url = cls.sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
-        cls.server = ex.SteplineServer(cls.BINARY, env={"AWS_ENDPOINT_URL": cls.moto.endpoint})
-        try:
-            cls.server.start()
-        except Exception:
-            cls.moto.stop()
-            raise
-        cls.sfn = cls.server.client()
-        cls.arn = ex.create_state_machine(cls.sfn, "HumanApproval",
-                                          ex.read_text(EXAMPLE, "statemachine.asl.json"))
+        ex.start_example(cls, EXAMPLE, "HumanApproval",
+                         env={"AWS_ENDPOINT_URL": cls.moto.endpoint}, moto=cls.moto)
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
-        cls.moto.stop()
-        cls.server.cleanup()
+        ex.stop_example(cls)
 
     def request_approval(self, name):
         """Starts an execution; returns (executionArn, the SQS message body)."""

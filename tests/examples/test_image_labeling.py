@@ -39,23 +39,13 @@ class ImageLabeling(unittest.TestCase):
                        {"AttributeName": "label", "KeyType": "RANGE"}],
             AttributeDefinitions=[{"AttributeName": "key_id", "AttributeType": "S"},
                                   {"AttributeName": "label", "AttributeType": "S"}])
-        cls.server = ex.SteplineServer(
-            cls.BINARY, args=["--handlers", ex.example_path(EXAMPLE, "handlers.json")],
-            env={"AWS_ENDPOINT_URL": cls.moto.endpoint})
-        try:
-            cls.server.start()
-        except Exception:
-            cls.moto.stop()
-            raise
-        cls.sfn = cls.server.client()
-        cls.arn = ex.create_state_machine(cls.sfn, "ImageLabeling",
-                                          ex.read_text(EXAMPLE, "statemachine.asl.json"))
+        ex.start_example(cls, EXAMPLE, "ImageLabeling",
+                         args=["--handlers", ex.example_path(EXAMPLE, "handlers.json")],
+                         env={"AWS_ENDPOINT_URL": cls.moto.endpoint}, moto=cls.moto)
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
-        cls.moto.stop()
-        cls.server.cleanup()
+        ex.stop_example(cls)
 
     def test_every_image_is_labeled_filed_and_recorded(self):
         d, events = ex.run(self.sfn, self.arn, "label-all", ex.load_json(EXAMPLE, "input.json"))

@@ -41,24 +41,16 @@ class RiderPhotoProcessing(unittest.TestCase):
         sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=inbox_arn,
                       Attributes={"RawMessageDelivery": "false"})
         cls.data = tempfile.mkdtemp(prefix="rider-photos-")
-        cls.server = ex.SteplineServer(
-            cls.BINARY, args=["--handlers", ex.example_path(EXAMPLE, "handlers.json")],
-            env={"AWS_ENDPOINT_URL": cls.moto.endpoint, "RIDER_PHOTOS_DATA": cls.data})
-        try:
-            cls.server.start()
-        except Exception:
-            cls.moto.stop()
-            raise
-        cls.sfn = cls.server.client()
-        cls.arn = ex.create_state_machine(cls.sfn, "RiderPhotoProcessing-4",
-                                          ex.read_text(EXAMPLE, "statemachine.asl.json"))
+        ex.start_example(cls, EXAMPLE, "RiderPhotoProcessing-4",
+                         args=["--handlers", ex.example_path(EXAMPLE, "handlers.json")],
+                         env={"AWS_ENDPOINT_URL": cls.moto.endpoint, "RIDER_PHOTOS_DATA": cls.data},
+                         moto=cls.moto)
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
-        cls.moto.stop()
-        print(cls.server.log()[-2000:]) if os.environ.get("EXAMPLE_VERBOSE") else None
-        cls.server.cleanup()
+        if os.environ.get("EXAMPLE_VERBOSE"):
+            print(cls.server.log()[-2000:])
+        ex.stop_example(cls)
         shutil.rmtree(cls.data, ignore_errors=True)
 
     def receive(self, url):
