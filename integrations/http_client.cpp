@@ -315,20 +315,29 @@ std::string HttpResponse::Header(const std::string& name) const {
   return "";
 }
 
-HttpClient::HttpClient(int threads) : impl_(std::make_unique<Impl>()) {
+HttpClient::HttpClient(int threads) : impl_(std::make_shared<Impl>()) {
   impl_->tls_context.set_default_verify_paths();
   const char* insecure = std::getenv("STEPLINE_TLS_INSECURE");
   impl_->tls_context.set_verify_mode(insecure && *insecure == '1' ? ssl::verify_none
                                                                   : ssl::verify_peer);
   for (int i = 0; i < std::max(1, threads); ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] { impl->io.run(); });
+    impl_->threads.emplace_back([impl = impl_] { impl->io.run(); });
   }
 }
 
 HttpClient::~HttpClient() {
   impl_->work.reset();
   impl_->io.stop();
-  for (auto& t : impl_->threads) t.join();
+  // Destroyed from one of our own I/O threads (a callback dropped the last
+  // reference): that thread cannot join itself; it leaves io.run() once the
+  // handler returns and releases the Impl then.
+  for (auto& t : impl_->threads) {
+    if (t.get_id() == std::this_thread::get_id()) {
+      t.detach();
+    } else {
+      t.join();
+    }
+  }
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->idle.clear();
 }

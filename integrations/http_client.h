@@ -78,7 +78,9 @@ class HttpClient {
   struct Impl;
 
  private:
-  std::unique_ptr<Impl> impl_;
+  // Shared with the I/O threads: the last owner may be a callback running on
+  // one of them, whose thread then finishes the teardown after io.run() returns.
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace stepline::integrations
