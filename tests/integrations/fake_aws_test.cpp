@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "integrations/aws_dispatcher.h"
+#include "tests/integrations/exit_with_parent.h"
 
 extern char** environ;
 
@@ -134,7 +135,7 @@ class FakeAws {
  private:
   FakeAws() : port_(FreePort()) {
     script_ = "/tmp/stepline_fake_aws_" + std::to_string(::getpid()) + ".py";
-    std::ofstream(script_) << kFakeServer;
+    std::ofstream(script_) << kExitWithParentPy << kFakeServer;
     std::string port = std::to_string(port_);
     const char* argv[] = {"python3", script_.c_str(), port.c_str(), nullptr};
     if (posix_spawnp(&pid_, "python3", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) {

@@ -16,6 +16,7 @@
 
 #include "integrations/aws_dispatcher.h"
 #include "integrations/sigv4.h"
+#include "tests/integrations/exit_with_parent.h"
 
 extern char** environ;
 
@@ -68,8 +69,11 @@ class Moto {
  private:
   Moto() : port_(FreePort()) {
     std::string port = std::to_string(port_);
-    const char* argv[] = {"python3",   "-m", "moto.server", "-H",
-                          "127.0.0.1", "-p", port.c_str(),  nullptr};
+    // `python3 -m moto.server -H 127.0.0.1 -p PORT`, ending with this process.
+    std::string script = std::string(kExitWithParentPy) +
+                         "import sys\nsys.argv = ['moto_server', '-H', '127.0.0.1', '-p', "
+                         "sys.argv[1]]\nfrom moto.server import main\nmain()\n";
+    const char* argv[] = {"python3", "-c", script.c_str(), port.c_str(), nullptr};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
