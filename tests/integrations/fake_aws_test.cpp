@@ -153,13 +153,19 @@ class FakeAws {
   bool up_ = false;
 };
 
-std::unique_ptr<AwsDispatcher> Dispatcher() {
+// An AwsContext whose every service endpoint is the fake, over one I/O thread.
+AwsContext FakeContext() {
   AwsContext ctx;
   ctx.http = std::make_shared<HttpClient>(1);
   auto endpoint = std::make_shared<std::string>(FakeAws::Get().url());
   ctx.endpoints = EndpointResolver([endpoint](const char* name) -> const char* {
     return std::string(name) == "AWS_ENDPOINT_URL" ? endpoint->c_str() : nullptr;
   });
+  return ctx;
+}
+
+std::unique_ptr<AwsDispatcher> Dispatcher() {
+  AwsContext ctx = FakeContext();
   ctx.sync_poll = std::chrono::milliseconds(50);
   return std::make_unique<AwsDispatcher>(std::move(ctx));
 }
@@ -274,12 +280,7 @@ TEST_CASE("startExecution.sync reports TaskSubmitted, polls, and returns the des
 
 TEST_CASE("sequential calls to one host reuse one keep-alive connection") {
   REQUIRE_FAKE();
-  AwsContext ctx;
-  ctx.http = std::make_shared<HttpClient>(1);
-  auto endpoint = std::make_shared<std::string>(FakeAws::Get().url());
-  ctx.endpoints = EndpointResolver([endpoint](const char* name) -> const char* {
-    return std::string(name) == "AWS_ENDPOINT_URL" ? endpoint->c_str() : nullptr;
-  });
+  AwsContext ctx = FakeContext();
   auto http = ctx.http;
   AwsDispatcher d(std::move(ctx));
   auto start = std::chrono::steady_clock::now();
@@ -301,12 +302,7 @@ TEST_CASE("sequential calls to one host reuse one keep-alive connection") {
 
 TEST_CASE("concurrent calls to one host open at most 64 connections and all complete") {
   REQUIRE_FAKE();
-  AwsContext ctx;
-  ctx.http = std::make_shared<HttpClient>(1);
-  auto endpoint = std::make_shared<std::string>(FakeAws::Get().url());
-  ctx.endpoints = EndpointResolver([endpoint](const char* name) -> const char* {
-    return std::string(name) == "AWS_ENDPOINT_URL" ? endpoint->c_str() : nullptr;
-  });
+  AwsContext ctx = FakeContext();
   auto http = ctx.http;
   AwsDispatcher d(std::move(ctx));
   constexpr int kCalls = 150;
@@ -332,12 +328,7 @@ TEST_CASE("concurrent calls to one host open at most 64 connections and all comp
 
 TEST_CASE("s3 headObject reads the headers of a body it is not sent on a kept-alive connection") {
   REQUIRE_FAKE();
-  AwsContext ctx;
-  ctx.http = std::make_shared<HttpClient>(1);
-  auto endpoint = std::make_shared<std::string>(FakeAws::Get().url());
-  ctx.endpoints = EndpointResolver([endpoint](const char* name) -> const char* {
-    return std::string(name) == "AWS_ENDPOINT_URL" ? endpoint->c_str() : nullptr;
-  });
+  AwsContext ctx = FakeContext();
   auto http = ctx.http;
   AwsDispatcher d(std::move(ctx));
   for (int i = 0; i < 2; ++i) {
