@@ -12,76 +12,14 @@
 #include "engine/asl/parser.h"
 #include "engine/runtime/engine_impl.h"
 #include "storage/store.h"
+#include "tests/engine/runtime/task_harness.h"
 
 namespace net = boost::asio;
 using namespace stepline;
 
+// The harness (task_harness.h) runs without a Task dispatcher here: these
+// machines have no Task states.
 namespace {
-
-class Harness {
- public:
-  explicit Harness(double scale = 0.0) {
-    store_ = std::move(storage::OpenSqliteStore({":memory:"})).value();
-    runtime::EngineOptions options;
-    options.wait_time_scale = scale;
-    engine_ = runtime::MakeEngine(io_, *store_, *SystemClock::Instance(), options);
-  }
-  ~Harness() { store_->Close(); }
-
-  // Starts an execution and returns its ARN without waiting for it.
-  std::string StartOnly(const std::string& definition, const std::string& input,
-                        std::function<void(const runtime::ExecutionOutcome&)> finished) {
-    auto machine = asl::ParseDefinition(definition);
-    REQUIRE(machine.ok());
-    storage::ExecutionRecord record;
-    record.name = NewUuid();
-    record.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:test";
-    record.arn = "arn:aws:states:us-east-1:123456789012:execution:test:" + record.name;
-    record.input = input;
-    record.role_arn = "arn:aws:iam::123456789012:role/r";
-    record.start_date = SystemClock::Instance()->NowMillis();
-    std::string arn = record.arn;
-    engine_->Start(
-        std::move(record), *machine, [](Status st) { REQUIRE(st.ok()); }, std::move(finished));
-    return arn;
-  }
-
-  runtime::ExecutionOutcome Run(const std::string& definition, const std::string& input = "{}") {
-    std::optional<runtime::ExecutionOutcome> outcome;
-    last_arn_ = StartOnly(definition, input, [&](const auto& o) { outcome = o; });
-    auto guard = net::make_work_guard(io_);
-    while (!outcome) io_.run_one();
-    return *outcome;
-  }
-
-  void RunUntil(const std::function<bool()>& done) {
-    auto guard = net::make_work_guard(io_);
-    while (!done()) io_.run_one();
-  }
-
-  std::vector<storage::HistoryEvent> History() { return store_->LoadEvents(last_arn_).value(); }
-
-  // "id:prev:type" lines, the shape the recorded AWS histories pin down.
-  std::vector<std::string> Shape() {
-    std::vector<std::string> out;
-    for (const auto& e : History()) {
-      out.push_back(std::to_string(e.id) + ":" + std::to_string(e.previous_event_id) + ":" +
-                    e.type);
-    }
-    return out;
-  }
-
-  runtime::ExecutionEngine& engine() { return *engine_; }
-  storage::Store& store() { return *store_; }
-  std::string last_arn_;
-
- private:
-  net::io_context io_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<runtime::ExecutionEngine> engine_;
-};
-
-Json Out(const runtime::ExecutionOutcome& o) { return Json::parse(o.output.value()); }
 
 // Events stored so far (none while the first batch is still in flight).
 size_t StoredEvents(storage::Store& store, const std::string& arn) {
@@ -92,7 +30,7 @@ size_t StoredEvents(storage::Store& store, const std::string& arn) {
 }  // namespace
 
 TEST_CASE("a Pass chain succeeds with AWS's event sequence") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"A","States":{
       "A":{"Type":"Pass","Result":{"x":1},"ResultPath":"$.a","Next":"B"},
       "B":{"Type":"Pass","OutputPath":"$.a","End":true}}})",
@@ -110,7 +48,7 @@ TEST_CASE("a Pass chain succeeds with AWS's event sequence") {
 }
 
 TEST_CASE("a Fail state fails the execution with its error and cause") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E","Cause":"C"}}})");
   CHECK(o.status == "FAILED");
   CHECK(o.error == "E");
@@ -120,7 +58,7 @@ TEST_CASE("a Fail state fails the execution with its error and cause") {
 }
 
 TEST_CASE("Choice follows the first matching rule, else Default") {
-  Harness h;
+  Harness h(nullptr);
   std::string def = R"({"StartAt":"C","States":{
       "C":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericGreaterThan":5,"Next":"Big"}],
            "Default":"Small"},
@@ -132,7 +70,7 @@ TEST_CASE("Choice follows the first matching rule, else Default") {
 }
 
 TEST_CASE("a Choice with no match and no Default fails with States.NoChoiceMatched") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"C","States":{
       "C":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericEquals":1,"Next":"X"}]},
       "X":{"Type":"Succeed"}}})",
@@ -142,7 +80,7 @@ TEST_CASE("a Choice with no match and no Default fails with States.NoChoiceMatch
 }
 
 TEST_CASE("a Wait completes (time scaled to zero) and records its events") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}})",
                  R"({"k":1})");
   CHECK(o.status == "SUCCEEDED");
@@ -152,7 +90,7 @@ TEST_CASE("a Wait completes (time scaled to zero) and records its events") {
 }
 
 TEST_CASE("a sequential Map matches AWS's iteration events and previousEventIds") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,
       "ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"P",
       "States":{"P":{"Type":"Pass","End":true}}},"End":true}}})",
@@ -169,7 +107,7 @@ TEST_CASE("a sequential Map matches AWS's iteration events and previousEventIds"
 }
 
 TEST_CASE("Map ItemSelector sees $$.Map.Item") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
       "ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","k.$":"$.k"},
       "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})",
@@ -179,7 +117,7 @@ TEST_CASE("Map ItemSelector sees $$.Map.Item") {
 }
 
 TEST_CASE("Parallel returns branch outputs in branch order") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
       {"StartAt":"A","States":{"A":{"Type":"Pass","Result":1,"End":true}}},
       {"StartAt":"B","States":{"B":{"Type":"Wait","Seconds":1,"Next":"B2"},
@@ -189,7 +127,7 @@ TEST_CASE("Parallel returns branch outputs in branch order") {
 }
 
 TEST_CASE("Retry on Parallel re-runs the branches, then the error fails the execution") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[
       {"StartAt":"F","States":{"F":{"Type":"Fail","Error":"FailureType","Cause":"why"}}}],
       "Retry":[{"ErrorEquals":["FailureType"],"MaxAttempts":2}],"Next":"X"},
@@ -205,7 +143,7 @@ TEST_CASE("Retry on Parallel re-runs the branches, then the error fails the exec
 }
 
 TEST_CASE("Retry on Map emits MapIterationFailed and restarts the Map") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,
       "ItemProcessor":{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E","Cause":"C"}}},
       "Retry":[{"ErrorEquals":["E"],"MaxAttempts":1}],"End":true}}})",
@@ -220,7 +158,7 @@ TEST_CASE("Retry on Map emits MapIterationFailed and restarts the Map") {
 }
 
 TEST_CASE("Catch routes the error output to the catcher's Next") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[
       {"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Oops","Cause":"bad"}}}],
       "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"H"}],"End":true},
@@ -231,7 +169,7 @@ TEST_CASE("Catch routes the error output to the catcher's Next") {
 }
 
 TEST_CASE("a missing InputPath is a States.Runtime error naming the state") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"pass","States":{"pass":{"Type":"Pass",
       "InputPath":"$.NoSuchInputPath","End":true}}})");
   CHECK(o.status == "FAILED");
@@ -242,7 +180,7 @@ TEST_CASE("a missing InputPath is a States.Runtime error naming the state") {
 }
 
 TEST_CASE("variables assigned in one state are read by later states") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"A","States":{
       "A":{"Type":"Pass","Assign":{"x":42,"y.$":"$.in"},"Next":"B"},
       "B":{"Type":"Pass","Parameters":{"x.$":"$x","y.$":"$y"},"End":true}}})",
@@ -255,12 +193,11 @@ TEST_CASE("variables assigned in one state are read by later states") {
 }
 
 TEST_CASE("StopExecution aborts a waiting execution with AWS's events") {
-  Harness h(1.0);  // real time: the Wait must still be pending when we stop
+  Harness h(nullptr, 1.0);  // real time: the Wait must still be pending when we stop
   std::optional<runtime::ExecutionOutcome> outcome;
   std::string arn =
       h.StartOnly(R"({"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}})",
-                  "{}", [&](const auto& o) { outcome = o; });
-  h.last_arn_ = arn;
+                  NewRecord("{}"), [&](const auto& o) { outcome = o; });
   // Wait until the WaitStateEntered event is durable, then stop.
   h.RunUntil([&] { return StoredEvents(h.store(), arn) >= 2; });
   std::optional<Result<EpochMillis>> stopped;
@@ -281,7 +218,7 @@ TEST_CASE("StopExecution aborts a waiting execution with AWS's events") {
 }
 
 TEST_CASE("the whole-execution TimeoutSeconds ends it as TIMED_OUT") {
-  Harness h(0.001);
+  Harness h(nullptr, 0.001);
   auto o = h.Run(R"({"TimeoutSeconds":1,"StartAt":"W","States":{
       "W":{"Type":"Wait","Seconds":100000,"End":true}}})");
   CHECK(o.status == "TIMED_OUT");
@@ -357,7 +294,7 @@ TEST_CASE("an execution abandoned mid-Wait is resumed from its history by a new 
 }
 
 TEST_CASE("an execution that reaches 25,000 history events fails with its last event") {
-  Harness h;
+  Harness h(nullptr);
   Json items = Json::array();
   for (int i = 0; i < 7000; ++i) items.push_back(i);  // 4 events per iteration
   auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,
@@ -372,7 +309,7 @@ TEST_CASE("an execution that reaches 25,000 history events fails with its last e
 }
 
 TEST_CASE("a distributed Map records its map run, not its iterations") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","Label":"L",
       "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
         "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})",
@@ -384,11 +321,11 @@ TEST_CASE("a distributed Map records its map run, not its iterations") {
                                               "5:4:MapRunSucceeded", "6:5:MapStateSucceeded",
                                               "7:5:MapStateExited", "8:7:ExecutionSucceeded"});
   std::string run = h.History()[3].details["mapRunArn"].get<std::string>();
-  CHECK(run.rfind("arn:aws:states:us-east-1:123456789012:mapRun:test/L:", 0) == 0);
+  CHECK(run.rfind("arn:aws:states:us-east-1:123456789012:mapRun:tasks/L:", 0) == 0);
 }
 
 TEST_CASE("a failing distributed Map iteration fails the map run") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map",
       "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
         "StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}},"End":true}}})",
@@ -402,7 +339,7 @@ TEST_CASE("a failing distributed Map iteration fails the map run") {
 }
 
 TEST_CASE("MaxConcurrencyPath accepts integer text and names a bad value as AWS does") {
-  Harness h;
+  Harness h(nullptr);
   std::string def = R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.v",
       "MaxConcurrencyPath":"$.c",
       "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})";
@@ -414,7 +351,7 @@ TEST_CASE("MaxConcurrencyPath accepts integer text and names a bad value as AWS 
 }
 
 TEST_CASE("a fractional SecondsPath cannot be parsed as a long value") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.s","End":true}}})",
                  R"({"s":1.5})");
   CHECK(o.status == "FAILED");
@@ -424,7 +361,7 @@ TEST_CASE("a fractional SecondsPath cannot be parsed as a long value") {
 }
 
 TEST_CASE("a JSONata evaluation failure records EvaluationFailed where AWS chains it") {
-  Harness h;
+  Harness h(nullptr);
   auto o = h.Run(R"({"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map",
       "Items":"{% true %}",
       "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})");
