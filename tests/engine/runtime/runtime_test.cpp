@@ -227,29 +227,13 @@ TEST_CASE("the whole-execution TimeoutSeconds ends it as TIMED_OUT") {
 }
 
 TEST_CASE("an execution abandoned mid-Wait is resumed from its history by a new engine") {
-  auto store = std::move(storage::OpenSqliteStore({":memory:"})).value();
   std::string def = R"json({"StartAt":"A","States":{
       "A":{"Type":"Pass","Assign":{"id.$":"States.UUID()"},"Next":"M"},
       "M":{"Type":"Map","MaxConcurrency":1,"ItemProcessor":{"StartAt":"W","States":{
           "W":{"Type":"Wait","Seconds":3600,"End":true}}},"Next":"B"},
       "B":{"Type":"Pass","Parameters":{"id.$":"$id","items.$":"$"},"End":true}}})json";
-  storage::StateMachineRecord sm;
-  sm.arn = "arn:aws:states:us-east-1:123456789012:stateMachine:resume";
-  sm.name = "resume";
-  sm.definition = def;
-  sm.revision_id = "rev-1";
-  storage::WriteBatch setup;
-  setup.put_state_machines.push_back(sm);
-  setup.put_revisions.push_back({sm.arn, "rev-1", def, "arn:aws:iam::123456789012:role/r", 0, {}});
-  REQUIRE(store->CommitAndWait(std::move(setup)).ok());
-
-  storage::ExecutionRecord record;
-  record.name = "e1";
-  record.state_machine_arn = sm.arn;
-  record.arn = "arn:aws:states:us-east-1:123456789012:execution:resume:e1";
-  record.input = "[1,2]";
-  record.revision_id = "rev-1";
-  record.start_date = SystemClock::Instance()->NowMillis();
+  auto store = StoreWith(def);
+  storage::ExecutionRecord record = NewRecord("[1,2]");
   std::string arn = record.arn;
 
   // First process: real time, so the first iteration's Wait is still pending.
