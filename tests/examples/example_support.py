@@ -13,18 +13,16 @@ Exit status: 0 pass, 1 fail, 77 skipped (CTest SKIP_RETURN_CODE).
 
 import json
 import os
-import signal
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EXAMPLES = os.path.join(ROOT, "examples")
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 from stepline_server import SteplineServer, free_port, parse_args  # noqa: E402,F401
+sys.path.insert(1, os.path.join(ROOT, "tests", "support"))
+from moto_server import MotoServer  # noqa: E402,F401
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -44,61 +42,6 @@ def load_json(example, name):
 def read_text(example, name):
     with open(example_path(example, name)) as f:
         return f.read()
-
-
-class MotoServer:
-    """`python3 -m moto.server` on a free loopback port, stopped by its PID."""
-
-    def __init__(self):
-        self.port = None
-        self.process = None
-        self._log = tempfile.TemporaryFile()
-
-    @property
-    def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout=30.0):
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"moto_server exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"moto_server did not answer within {timeout} s:\n{self.log()}")
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-    def log(self):
-        self._log.seek(0)
-        return self._log.read().decode("utf-8", "replace")[-4000:]
-
-    def client(self, service):
-        import boto3
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
-                            aws_access_key_id="test", aws_secret_access_key="test")
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
 
 
 def start_example(cls, example, machine_name, args=(), env=None, moto=None):
