@@ -169,9 +169,8 @@ const char* StackLowWater() {
 
 // ---------------------------------------------------------------- evaluator
 
-Evaluator::Evaluator(const EvalOptions& options, const VariableScope* bindings, Version version,
-                     std::pmr::memory_resource* arena)
-    : options_(options), bindings_(bindings), version_(version), arena_(arena) {
+Evaluator::Evaluator(const EvalOptions& options, const VariableScope* bindings, Version version)
+    : options_(options), bindings_(bindings), version_(version) {
   max_depth_ = options.max_depth > 0 ? options.max_depth : kDefaultMaxDepth;
   if (options.time_limit_ms > 0) {
     has_deadline_ = true;
@@ -240,8 +239,7 @@ Value Evaluator::Eval(const Node* expr, const Value& input, const FramePtr& env)
         }
         result = Value::Array(out);
       } else if (input.is_object()) {
-        const Value* v = input.obj().Find(expr->value);
-        if (v) result = *v;
+        result = input.Member(expr->value);
       }
       break;
     }
@@ -360,12 +358,8 @@ bool Evaluator::FastPath(const Node* expr, const Value& input, const FramePtr& e
     if (cur.is_array()) return false;
     const Node* step = steps[next_step].get();
     if (step->type != NodeType::kName || !PlainStep(step)) return false;
-    const Value* v = cur.is_object() ? cur.obj().Find(step->value) : nullptr;
-    if (!v) {
-      cur = Value();
-      return true;
-    }
-    cur = *v;
+    cur = cur.Member(step->value);
+    if (cur.undefined()) return true;
     ++next_step;
   }
   return true;
@@ -803,7 +797,7 @@ Value Evaluator::LookupVariable(const std::string& name, const FramePtr& env) {
     auto it = binding_cache_.find(name);
     if (it != binding_cache_.end()) return it->second;
     if (const Json* j = bindings_->Find(name)) {
-      Value v = FromJson(*j, arena_);
+      Value v = Value::View(*j);
       binding_cache_.emplace(name, v);
       return v;
     }

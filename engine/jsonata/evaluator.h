@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <memory_resource>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -67,10 +66,10 @@ const BuiltinDef* FindBuiltin(std::string_view name, bool aws);
 
 class Evaluator {
  public:
-  // `arena`, when given, holds the converted bindings and must outlive
-  // every Value of the evaluation.
+  // `bindings` (when given) must outlive every Value of the evaluation: its
+  // variables are read through views (Value::View).
   Evaluator(const EvalOptions& options, const VariableScope* bindings,
-            Version version = Version::k2_0_6, std::pmr::memory_resource* arena = nullptr);
+            Version version = Version::k2_0_6);
 
   Value Evaluate(const Node* ast, const Value& input, const FramePtr& env);
   Value Eval(const Node* expr, const Value& input, const FramePtr& env);
@@ -120,7 +119,6 @@ class Evaluator {
   EvalOptions options_;
   const VariableScope* bindings_;
   Version version_;
-  std::pmr::memory_resource* arena_;
   std::unordered_map<std::string, Value> binding_cache_;
   int depth_ = 0;
   int max_depth_;

@@ -1,7 +1,6 @@
 // Expression: compile (parse + static checks) and evaluate.
 #include "engine/jsonata/jsonata.h"
 
-#include <memory_resource>
 #include <set>
 
 #include "engine/jsonata/ast.h"
@@ -137,11 +136,10 @@ std::variant<std::shared_ptr<const Expression>, Error> Expression::Compile(
 
 std::optional<Json> Expression::Evaluate(const Json* input, const VariableScope* bindings,
                                          const EvalOptions& options) const {
-  // The converted input and bindings live in `arena`, declared first so that
-  // every Value of this evaluation is gone before it is.
-  std::pmr::monotonic_buffer_resource arena;
-  Evaluator ev(options, bindings, impl_->version, &arena);
-  Value in = input ? FromJson(*input, &arena) : Value();
+  // The input and bindings are read through views (Value::View), which
+  // *input and *bindings outlive: no Value escapes this call.
+  Evaluator ev(options, bindings, impl_->version);
+  Value in = input ? Value::View(*input) : Value();
   FramePtr env = NewFrame(nullptr);
   env->Bind("$", in);
   Value result = ev.Evaluate(impl_->ast.get(), in, env);

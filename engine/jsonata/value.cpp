@@ -21,15 +21,6 @@ Value Value::String(std::string s) {
   v.h_ = std::move(node);
   return v;
 }
-Value Value::String(std::string s, std::pmr::memory_resource* arena) {
-  if (!arena) return String(std::move(s));
-  auto node = std::allocate_shared<StringNode>(std::pmr::polymorphic_allocator<StringNode>(arena));
-  node->s = std::move(s);
-  Value v;
-  v.kind_ = Kind::kString;
-  v.h_ = std::move(node);
-  return v;
-}
 Value Value::Array(std::shared_ptr<ArrayNode> a) {
   Value v;
   v.kind_ = Kind::kArray;
@@ -49,9 +40,63 @@ Value Value::Function(std::shared_ptr<FunctionNode> f) {
   return v;
 }
 
-const std::string& Value::str() const { return static_cast<const StringNode*>(h_.get())->s; }
-ArrayNode& Value::arr() const { return *static_cast<ArrayNode*>(h_.get()); }
-ObjectNode& Value::obj() const { return *static_cast<ObjectNode*>(h_.get()); }
+Value Value::View(const Json& j) {
+  Value v;
+  switch (j.type()) {
+    case Json::value_t::string:
+      v.kind_ = Kind::kString;
+      break;
+    case Json::value_t::array:
+      v.kind_ = Kind::kArray;
+      break;
+    case Json::value_t::object:
+      v.kind_ = Kind::kObject;
+      break;
+    default:
+      return FromJson(j);
+  }
+  v.view_ = &j;
+  return v;
+}
+
+// Gives a view its heap node: one level only, the items stay views.
+void Value::Materialize() const {
+  const Json& j = *view_;
+  if (kind_ == Kind::kArray) {
+    auto a = std::make_shared<ArrayNode>();
+    a->items.reserve(j.size());
+    for (const auto& e : j) a->items.push_back(View(e));
+    h_ = std::move(a);
+  } else if (kind_ == Kind::kObject) {
+    auto o = std::make_shared<ObjectNode>();
+    o->items.reserve(j.size());
+    for (auto it = j.begin(); it != j.end(); ++it) o->Set(it.key(), View(it.value()));
+    h_ = std::move(o);
+  }
+}
+
+const std::string& Value::str() const {
+  if (!h_) return view_->get_ref<const std::string&>();
+  return static_cast<const StringNode*>(h_.get())->s;
+}
+ArrayNode& Value::arr() const {
+  if (!h_) Materialize();
+  return *static_cast<ArrayNode*>(h_.get());
+}
+ObjectNode& Value::obj() const {
+  if (!h_) Materialize();
+  return *static_cast<ObjectNode*>(h_.get());
+}
+
+Value Value::Member(std::string_view key) const {
+  if (kind_ != Kind::kObject) return Value();
+  if (!h_) {
+    auto it = view_->find(key);
+    return it == view_->end() ? Value() : View(*it);
+  }
+  const Value* v = obj().Find(key);
+  return v ? *v : Value();
+}
 FunctionNode& Value::fn() const { return *static_cast<FunctionNode*>(h_.get()); }
 
 const Value* ObjectNode::Find(std::string_view key) const {
@@ -124,20 +169,7 @@ Value MakeSequence(Value item) {
   return Value::Array(std::move(a));
 }
 
-namespace {
-
-// A node of type T in `arena`, or on the heap when there is none.
-template <typename T>
-std::shared_ptr<T> NewNode(std::pmr::memory_resource* arena) {
-  if (!arena) return std::make_shared<T>();
-  return std::allocate_shared<T>(std::pmr::polymorphic_allocator<T>(arena));
-}
-
-}  // namespace
-
-Value FromJson(const Json& j, int depth) { return FromJson(j, nullptr, depth); }
-
-Value FromJson(const Json& j, std::pmr::memory_resource* arena, int depth) {
+Value FromJson(const Json& j, int depth) {
   CheckNesting(depth);
   switch (j.type()) {
     case Json::value_t::null:
@@ -151,22 +183,22 @@ Value FromJson(const Json& j, std::pmr::memory_resource* arena, int depth) {
     case Json::value_t::number_float:
       return Value::Number(j.get<double>());
     case Json::value_t::string:
-      return Value::String(j.get_ref<const std::string&>(), arena);
+      return Value::String(j.get_ref<const std::string&>());
     case Json::value_t::array: {
-      auto a = NewNode<ArrayNode>(arena);
+      auto a = std::make_shared<ArrayNode>();
       a->items.reserve(j.size());
-      for (const auto& e : j) a->items.push_back(FromJson(e, arena, depth + 1));
+      for (const auto& e : j) a->items.push_back(FromJson(e, depth + 1));
       return Value::Array(std::move(a));
     }
     case Json::value_t::object: {
-      auto o = NewNode<ObjectNode>(arena);
+      auto o = std::make_shared<ObjectNode>();
       o->items.reserve(j.size());
       if (j.size() < kIndexThreshold) {
         for (auto it = j.begin(); it != j.end(); ++it)
-          o->items.emplace_back(it.key(), FromJson(it.value(), arena, depth + 1));
+          o->items.emplace_back(it.key(), FromJson(it.value(), depth + 1));
       } else {
         for (auto it = j.begin(); it != j.end(); ++it)
-          o->Set(it.key(), FromJson(it.value(), arena, depth + 1));
+          o->Set(it.key(), FromJson(it.value(), depth + 1));
       }
       return Value::Object(std::move(o));
     }
@@ -175,22 +207,52 @@ Value FromJson(const Json& j, std::pmr::memory_resource* arena, int depth) {
   }
 }
 
+namespace {
+
+// A number as ToJson renders an evaluator number (a double).
+Json NumberJson(double d) {
+  if (!std::isfinite(d)) return nullptr;
+  if (d == std::floor(d) && std::fabs(d) < 9.007199254740992e15) return static_cast<int64_t>(d);
+  return d;
+}
+
+// What ToJson(FromJson(j)) gives, without building the values.
+Json CopyViewed(const Json& j, int depth) {
+  CheckNesting(depth);
+  switch (j.type()) {
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float:
+      return NumberJson(j.get<double>());
+    case Json::value_t::array: {
+      Json out = Json::array();
+      for (const auto& e : j) out.push_back(CopyViewed(e, depth + 1));
+      return out;
+    }
+    case Json::value_t::object: {
+      Json out = Json::object();
+      for (auto it = j.begin(); it != j.end(); ++it)
+        out[it.key()] = CopyViewed(it.value(), depth + 1);
+      return out;
+    }
+    default:
+      return j;
+  }
+}
+
+}  // namespace
+
 Json ToJson(const Value& v, int depth) {
   CheckNesting(depth);
+  if (const Json* j = v.view()) return CopyViewed(*j, depth);
   switch (v.kind()) {
     case Kind::kUndefined:
     case Kind::kNull:
       return nullptr;
     case Kind::kBool:
       return v.boolean();
-    case Kind::kNumber: {
-      double d = v.number();
-      if (!std::isfinite(d)) return nullptr;
-      if (d == std::floor(d) && std::fabs(d) < 9.007199254740992e15) {
-        return static_cast<int64_t>(d);
-      }
-      return d;
-    }
+    case Kind::kNumber:
+      return NumberJson(v.number());
     case Kind::kString:
       return v.str();
     case Kind::kArray: {

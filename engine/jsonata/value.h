@@ -2,16 +2,24 @@
 // number, string, array/sequence, object, function), with shared immutable
 // heap nodes so that navigation never deep-copies the input.
 //
-// Thread-safety: a Value graph is built and used by one evaluation; nodes
-// reachable from a compiled Expression are never mutated.
-// Invariants: kind() decides which payload is meaningful; arrays carry the
-// sequence/flatten flags of the JSONata evaluation model.
+// A value made by View(json) is a lazy view of a Json string, array or
+// object: nothing is converted until it is needed. Member() reads an object
+// view's member straight from the Json; str() reads a string view's text in
+// place; arr()/obj() turn a view into a heap node on first use (its items are
+// views again) and keep that node in the Value. So an evaluation pays only
+// for the parts of its input it touches.
+//
+// Thread-safety: a Value graph is built and used by one evaluation (arr() and
+// obj() may fill a view's node cache even on a const Value); nodes reachable
+// from a compiled Expression are never mutated.
+// Invariants: kind() decides which payload is meaningful; a string, array or
+// object has a heap node, or is a view whose Json outlives it; arrays carry
+// the sequence/flatten flags of the JSONata evaluation model.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -66,10 +74,12 @@ class Value {
     return v;
   }
   static Value String(std::string s);
-  static Value String(std::string s, std::pmr::memory_resource* arena);  // arena may be null
   static Value Array(std::shared_ptr<ArrayNode> a);
   static Value Object(std::shared_ptr<ObjectNode> o);
   static Value Function(std::shared_ptr<FunctionNode> f);
+  // A lazy view of `j` (scalars are converted at once); `j` must outlive the
+  // value and everything derived from it.
+  static Value View(const Json& j);
 
   Kind kind() const { return kind_; }
   bool undefined() const { return kind_ == Kind::kUndefined; }
@@ -87,13 +97,27 @@ class Value {
   ArrayNode& arr() const;
   ObjectNode& obj() const;
   FunctionNode& fn() const;
-  const HeapNode* heap() const { return h_.get(); }
+  // The member `key` of an object, undefined when absent (or not an object);
+  // a view is read in place, without converting its other members.
+  Value Member(std::string_view key) const;
+  // Identity of the payload (heap node or viewed Json), for identity checks.
+  const void* heap() const { return h_ ? static_cast<const void*>(h_.get()) : view_; }
+  // The viewed Json while this value is an unconverted view, else null.
+  const Json* view() const {
+    bool viewable = kind_ == Kind::kString || kind_ == Kind::kArray || kind_ == Kind::kObject;
+    return viewable && !h_ ? view_ : nullptr;
+  }
 
  private:
+  void Materialize() const;
+
   Kind kind_ = Kind::kUndefined;
   bool b_ = false;
-  double n_ = 0;
-  std::shared_ptr<HeapNode> h_;
+  union {
+    double n_ = 0;      // kNumber
+    const Json* view_;  // kString/kArray/kObject without a heap node yet
+  };
+  mutable std::shared_ptr<HeapNode> h_;  // filled lazily for views
 };
 
 struct StringNode : HeapNode {
@@ -149,12 +173,11 @@ Value MakeSequence(Value item);
 // exhausting the stack.
 inline constexpr int kMaxValueNesting = 2000;
 
-// Conversions between Json and Value. ToJson drops undefined members and
-// maps functions to "" (as JSON.stringify-based output does). FromJson places
-// its heap nodes in `arena` when given (the values must not outlive it), which
-// spares the allocator one call per node of a large input.
+// Conversions between Json and Value. FromJson copies (for a Json that does
+// not outlive the value; Value::View reads one in place). ToJson drops
+// undefined members and maps functions to "" (as JSON.stringify-based output
+// does).
 Value FromJson(const Json& j, int depth = 0);
-Value FromJson(const Json& j, std::pmr::memory_resource* arena, int depth = 0);
 Json ToJson(const Value& v, int depth = 0);
 
 // JavaScript-like number rendering (Number.prototype.toString).
