@@ -169,6 +169,12 @@ const char* StackLowWater() {
 
 // ---------------------------------------------------------------- evaluator
 
+Evaluator::~Evaluator() {
+  for (auto& weak : bound_frames_) {
+    if (FramePtr frame = weak.lock()) frame->vars.clear();
+  }
+}
+
 Evaluator::Evaluator(const EvalOptions& options, const VariableScope* bindings, Version version)
     : options_(options), bindings_(bindings), version_(version) {
   max_depth_ = options.max_depth > 0 ? options.max_depth : kDefaultMaxDepth;
@@ -277,6 +283,7 @@ Value Evaluator::Eval(const Node* expr, const Value& input, const FramePtr& env)
     case NodeType::kBind: {
       result = Eval(expr->rhs.get(), input, env);
       env->Bind(expr->lhs->value, result);
+      if (bound_frames_.empty() || bound_frames_.back().lock() != env) bound_frames_.push_back(env);
       break;
     }
     case NodeType::kRegex: {

@@ -70,6 +70,11 @@ class Evaluator {
   // variables are read through views (Value::View).
   Evaluator(const EvalOptions& options, const VariableScope* bindings,
             Version version = Version::k2_0_6);
+  // Clears the frames `:=` bound into: a lambda bound in the frame it
+  // captures is a reference cycle that would otherwise never be freed.
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   Value Evaluate(const Node* ast, const Value& input, const FramePtr& env);
   Value Eval(const Node* expr, const Value& input, const FramePtr& env);
@@ -120,6 +125,7 @@ class Evaluator {
   const VariableScope* bindings_;
   Version version_;
   std::unordered_map<std::string, Value> binding_cache_;
+  std::vector<std::weak_ptr<Frame>> bound_frames_;  // targets of `:=`, cleared at the end
   int depth_ = 0;
   int max_depth_;
   uint64_t steps_ = 0;

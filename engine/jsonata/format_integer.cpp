@@ -1,6 +1,7 @@
 // Integer picture formatting and parsing.
 #include "engine/jsonata/format_integer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <vector>
@@ -174,6 +175,10 @@ bool IsDecimalPicture(const std::u32string& p) {
 
 }  // namespace
 
+// Roman numerals grow by one 'M' per thousand: above this the text would be
+// gigabytes (jsonata-js runs out of string length), so it is D1001 instead.
+constexpr double kMaxRomanValue = 1e9;
+
 std::string ToRoman(long value) {
   static const std::pair<int, const char*> kRoman[] = {
       {1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
@@ -210,9 +215,18 @@ std::string FormatInteger(double value, const std::string& picture) {
   bool ordinal = modifier.find('o') != std::string::npos;
   value = std::floor(value);
   std::string sign = value < 0 ? "-" : "";
-  long iv = static_cast<long>(std::fabs(value));
+  // Letters, roman numerals and ordinal suffixes only look at magnitudes a
+  // long holds; larger ones are clamped instead of overflowing the cast.
+  constexpr double kMaxLong = 9.2e18;
+  long iv = static_cast<long>(std::min(std::fabs(value), kMaxLong));
   if (primary == "A" || primary == "a") return sign + Letters(iv, primary[0]);
   if (primary == "I" || primary == "i") {
+    if (std::fabs(value) > kMaxRomanValue) {
+      ErrorArgs e;
+      e.value = Value::Number(value);
+      e.has_value = true;
+      Throw("D1001", e);
+    }
     std::string r = ToRoman(iv);
     if (primary == "I") {
       for (auto& c : r) c = static_cast<char>(std::toupper(c));

@@ -24,12 +24,21 @@ bool IsExpressionString(const std::string& s) {
 }
 }  // namespace
 
+struct TemplateMember;
+
 struct TemplateNode {
   enum class Type { kLiteral, kExpression, kObject, kArray } type = Type::kLiteral;
   Json literal;
   std::shared_ptr<const Expression> expr;
-  std::vector<std::pair<std::string, TemplateNode>> members;
+  std::vector<TemplateMember> members;
   std::vector<TemplateNode> items;
+};
+
+// An object member (a struct, not a pair: a pair may not hold the
+// still-incomplete TemplateNode).
+struct TemplateMember {
+  std::string key;
+  TemplateNode node;
 };
 
 class TemplateImpl {
@@ -77,7 +86,7 @@ Result<TemplateNode> CompileNode(const Json& v) {
     for (auto it = v.begin(); it != v.end(); ++it) {
       ASSIGN_OR_RETURN(TemplateNode child, CompileNode(it.value()));
       any = any || child.type != TemplateNode::Type::kLiteral;
-      n.members.emplace_back(it.key(), std::move(child));
+      n.members.push_back({it.key(), std::move(child)});
     }
     if (!any) {
       n = TemplateNode();

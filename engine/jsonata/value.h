@@ -55,7 +55,7 @@ class Regex;
 
 class Value {
  public:
-  Value() = default;
+  Value() noexcept : n_(0) {}
   static Value Null() {
     Value v;
     v.kind_ = Kind::kNull;
@@ -114,7 +114,7 @@ class Value {
   Kind kind_ = Kind::kUndefined;
   bool b_ = false;
   union {
-    double n_ = 0;      // kNumber
+    double n_;          // kNumber
     const Json* view_;  // kString/kArray/kObject without a heap node yet
   };
   mutable std::shared_ptr<HeapNode> h_;  // filled lazily for views

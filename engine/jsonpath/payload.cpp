@@ -81,15 +81,24 @@ void ValueExpr::CollectVariables(std::vector<std::string>* out) const {
 
 namespace {
 
+struct TemplateMember;
+
 // One node of a compiled template. Constant subtrees are kept as one value.
 struct TemplateNode {
   enum class Kind { kConstant, kObject, kArray, kExpr };
   Kind kind = Kind::kConstant;
   Json constant;
-  std::vector<std::pair<std::string, TemplateNode>> members;  // kObject (output keys)
-  std::vector<TemplateNode> items;                            // kArray
-  std::optional<ValueExpr> expr;                              // kExpr
-  std::string field;                                          // kExpr: "key.$"
+  std::vector<TemplateMember> members;  // kObject (output keys)
+  std::vector<TemplateNode> items;      // kArray
+  std::optional<ValueExpr> expr;        // kExpr
+  std::string field;                    // kExpr: "key.$"
+};
+
+// An object member (a struct, not a pair: a pair may not hold the
+// still-incomplete TemplateNode).
+struct TemplateMember {
+  std::string key;
+  TemplateNode node;
 };
 
 constexpr std::string_view kDynamicSuffix = ".$";
@@ -145,11 +154,11 @@ Result<TemplateNode> CompileNode(const Json& value) {
   for (const auto& [key, child] : value.items()) {
     if (IsDynamicKey(key)) {
       ASSIGN_OR_RETURN(TemplateNode member, CompileExpr(key, child));
-      node.members.emplace_back(key.substr(0, key.size() - kDynamicSuffix.size()),
-                                std::move(member));
+      node.members.push_back(
+          {key.substr(0, key.size() - kDynamicSuffix.size()), std::move(member)});
     } else {
       ASSIGN_OR_RETURN(TemplateNode member, CompileNode(child));
-      node.members.emplace_back(key, std::move(member));
+      node.members.push_back({key, std::move(member)});
     }
   }
   return node;

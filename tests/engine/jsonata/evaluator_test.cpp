@@ -114,3 +114,9 @@ TEST_CASE("values nested beyond the walkers' limit fail cleanly") {
   CHECK(CodeOf("$string($reduce([1..50000], function($a, $b){ {'a': $a} }, {}))") == "U1001");
   CHECK(CodeOf("$reduce([1..50000], function($a, $b){ {'a': $a} }, {})") == "U1001");
 }
+
+TEST_CASE("roman numerals of huge numbers are D1001 instead of gigabytes of M") {
+  CHECK(Eval("$formatInteger(1999, 'I')") == Json("MCMXCIX"));
+  CHECK(CodeOf("$formatInteger(1e46, 'I')") == "D1001");
+  CHECK(CodeOf("$formatInteger(-1e12, 'i')") == "D1001");
+}
