@@ -51,7 +51,9 @@ void Execution::HandleStateError(Frame& frame, StatesError error) {
       error.cause->rfind("An error occurred while executing the state", 0) != 0) {
     error.cause = WrapCause(frame, *error.cause);
   }
-  if (error.error == errors::kQueryEvaluationError && frame.state) {
+  // A compound state failing with its child's error does not evaluate again:
+  // the child already recorded the EvaluationFailed.
+  if (error.error == errors::kQueryEvaluationError && frame.state && !frame.compound_failing) {
     Json details = {{"error", error.error}, {"state", frame.state->name}};
     if (error.cause) details["cause"] = *error.cause;
     if (error.location) details["location"] = *error.location;
@@ -61,7 +63,7 @@ void Execution::HandleStateError(Frame& frame, StatesError error) {
       frame.cursor = frame.entered_prev;
     }
     Emit(frame, "EvaluationFailed", std::move(details));
-    if (frame.state->type == asl::StateType::kMap && !frame.compound_failing) {
+    if (frame.state->type == asl::StateType::kMap) {
       Emit(frame, "MapStateFailed", nullptr);
     }
   }

@@ -172,7 +172,12 @@ class Execution : public std::enable_shared_from_this<Execution> {
   void CloseExecution(const std::string& status, const std::string& event_type, Json details,
                       std::optional<std::string> output, std::optional<std::string> error,
                       std::optional<std::string> cause);
-  void AbortFrames(int frame_id, bool emit);
+  // How AbortFrames records what it ends: nothing (timeouts, history limit),
+  // a StopExecution (compound and Wait states), or the siblings of a failed
+  // branch / iteration, whose in-flight Task states get TaskStateAborted too
+  // and whose events all follow `chain_to`, the failure event, as AWS records.
+  enum class AbortEvents { kNone, kStop, kBranch };
+  void AbortFrames(int frame_id, AbortEvents events, int64_t chain_to = 0);
   void FailHistoryLimit();
   void StartTimer(Frame& frame, EpochMillis wake_at, std::function<void(Frame&)> fire);
   void ArmTimer(Frame& frame);
