@@ -96,6 +96,7 @@ struct Frame {
   uint64_t task_attempt = 0;
   bool task_submitted = false;    // TaskSubmitted recorded for this attempt
   bool activity_started = false;  // ActivityStarted recorded: a worker holds the token
+  bool task_failure = false;      // the error being handled is the task's own TaskFailed
   EpochMillis task_deadline = 0;  // TimeoutSeconds ends the task here (0: never)
   EpochMillis heartbeat_at = 0;   // HeartbeatSeconds ends the task here (0: not running)
   // SendTaskSuccess/Failure that came before the TaskSubmitted it follows.

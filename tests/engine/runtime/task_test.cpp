@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/ids.h"
+#include "common/limits.h"
 #include "engine/asl/parser.h"
 #include "engine/runtime/engine_impl.h"
 #include "storage/store.h"
@@ -429,4 +430,42 @@ TEST_CASE("a Task caught inside its branch is not aborted") {
                 "F":{"Type":"Fail","Error":"Again"}}}],"End":true}}})");
   CHECK(o.error == "Again");
   for (const std::string& line : h.Shape()) CHECK(line.find("Aborted") == std::string::npos);
+}
+
+TEST_CASE("States.Runtime is neither retried nor caught, even when a Catch names it") {
+  auto fake = std::make_shared<FakeDispatcher>([](const TaskRequest&, int) { return Ok({}); });
+  Harness h(fake);
+  auto o = h.Run(std::string(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")") +
+                 kLambdaArn + R"(","OutputPath":"$.no.such",
+      "Retry":[{"ErrorEquals":["States.Runtime"]}],
+      "Catch":[{"ErrorEquals":["States.Runtime"],"Next":"C"}],"Next":"C"},
+      "C":{"Type":"Pass","End":true}}})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.Runtime");
+  // As AWS recorded test_catch_states_runtime.
+  CHECK(h.Shape() == Lines{"1:0:ExecutionStarted", "2:0:TaskStateEntered",
+                           "3:2:LambdaFunctionScheduled", "4:3:LambdaFunctionStarted",
+                           "5:4:LambdaFunctionSucceeded", "6:5:ExecutionFailed"});
+  CHECK(fake->requests().size() == 1);
+}
+
+TEST_CASE("a Task failing with States.DataLimitExceeded is caught by States.ALL") {
+  auto fake = std::make_shared<FakeDispatcher>(
+      [](const TaskRequest&, int) { return Err("States.DataLimitExceeded", "too big"); });
+  Harness h(fake);
+  const std::string definition =
+      std::string(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")") + kLambdaArn +
+      R"(","Catch":[{"ErrorEquals":["States.ALL"],"Next":"C"}],"End":true},
+      "C":{"Type":"Pass","End":true}}})";
+  auto o = h.Run(definition);
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"({"Error":"States.DataLimitExceeded","Cause":"too big"})"));
+  SECTION("but not when the state's own output is over the limit") {
+    auto big = std::make_shared<FakeDispatcher>(
+        [](const TaskRequest&, int) { return Ok(std::string(limits::kMaxPayloadBytes + 1, 'a')); });
+    Harness h2(big);
+    auto o2 = h2.Run(definition);
+    CHECK(o2.status == "FAILED");
+    CHECK(o2.error == "States.DataLimitExceeded");
+  }
 }
