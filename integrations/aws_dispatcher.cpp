@@ -77,7 +77,8 @@ TaskOutcome LambdaOutcome(const TaskRequest& req, const HttpResult& r) {
   const HttpResponse& res = r.response;
   if (!Success(res.status)) return Failed(ServiceFailure(style, ParseJsonError(res)));
   if (!res.Header("X-Amz-Function-Error").empty()) {
-    auto [error, cause] = LambdaFunctionError(res.body);
+    auto [error, cause] = LambdaFunctionError(
+        res.body, req.spec.legacy_lambda ? LambdaCause::kVerbatim : LambdaCause::kReserialized);
     return Failed({error, cause, std::nullopt});
   }
   Json payload = res.body.empty() ? Json("") : ParsedOrText(res.body);

@@ -95,7 +95,10 @@ TaskOutcome ToOutcome(const TaskRequest& request, const ProcessResult& r, bool r
   auto parsed = ParseJson(out.empty() ? "null" : out);
   if (parsed.ok() && parsed->is_object() && (*parsed).contains("errorType") &&
       (*parsed)["errorType"].is_string()) {
-    return Failure((*parsed)["errorType"].get<std::string>(), out);
+    // As Lambda through Step Functions: a function ARN passes the text through,
+    // lambda:invoke re-serialises it compactly (see LambdaCause).
+    bool compact = lambda && !request.spec.legacy_lambda;
+    return Failure((*parsed)["errorType"].get<std::string>(), compact ? DumpJson(*parsed) : out);
   }
   if (r.exit_code != 0) {
     std::string why = r.signal ? "killed by signal " + std::to_string(r.signal)

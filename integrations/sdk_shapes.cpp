@@ -30,13 +30,16 @@ Json OptimizedResult(const Json& members, int status, const HeaderList& headers,
   return out;
 }
 
-std::pair<std::string, std::string> LambdaFunctionError(const std::string& payload) {
+std::pair<std::string, std::string> LambdaFunctionError(const std::string& payload,
+                                                        LambdaCause form) {
   auto parsed = ParseJson(payload);
+  std::string cause =
+      parsed.ok() && form == LambdaCause::kReserialized ? DumpJson(*parsed) : payload;
   if (parsed.ok() && parsed->is_object() && parsed->contains("errorType") &&
       (*parsed)["errorType"].is_string()) {
-    return {(*parsed)["errorType"].get<std::string>(), payload};
+    return {(*parsed)["errorType"].get<std::string>(), std::move(cause)};
   }
-  return {"Lambda.Unknown", payload};
+  return {"Lambda.Unknown", std::move(cause)};
 }
 
 Json RenameKeys(const Json& value, bool to_pascal) {

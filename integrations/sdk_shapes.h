@@ -23,9 +23,18 @@ Json SdkHttpMetadata(int status, const HeaderList& headers);
 Json OptimizedResult(const Json& members, int status, const HeaderList& headers,
                      const std::string& request_id);
 
+// How a Lambda function error's payload becomes the cause. AWS passes the
+// payload text through for a Lambda function ARN Resource (kVerbatim) and
+// re-serialises a JSON payload compactly, member order kept, for lambda:invoke
+// (kReserialized): the recordings show {"errorMessage": ...} and
+// {"errorMessage":...} for the same function body.
+enum class LambdaCause { kVerbatim, kReserialized };
+
 // Lambda's X-Amz-Function-Error payload -> (error, cause): errorType or
-// "Lambda.Unknown", and the payload text.
-std::pair<std::string, std::string> LambdaFunctionError(const std::string& payload);
+// "Lambda.Unknown", and the payload text in the given form (a payload that is
+// not JSON is always verbatim).
+std::pair<std::string, std::string> LambdaFunctionError(const std::string& payload,
+                                                        LambdaCause form);
 
 // Object keys renamed recursively, first letter upper-cased (PascalCase) or
 // lower-cased (camelCase): services whose wire members are camelCase (Step

@@ -255,13 +255,18 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
     return;
   }
   // A child failed: the others are aborted and the state fails with its error.
+  // AWS chains every event of the abort to the failure event, and a Task
+  // state that failed without Catch is aborted last, before Map/ParallelStateFailed.
   if (!child.silent) parent.cursor = child.cursor;
   if (map) Emit(child, "MapIterationFailed", IterationDetails(parent, child.slot), false);
   for (int id : parent.children) {
     Frame& sibling = *frames_[id];
     if (sibling.status != Frame::Status::kRunning) continue;
-    AbortFrames(id, /*emit=*/true);
+    AbortFrames(id, AbortEvents::kBranch, parent.cursor);
     if (map) Emit(sibling, "MapIterationAborted", IterationDetails(parent, sibling.slot), false);
+  }
+  if (child.state && child.state->type == asl::StateType::kTask) {
+    Emit(child, "TaskStateAborted", nullptr, false);
   }
   StatesError error = child.error;
   if (map && parent.state->as<asl::MapSpec>().distributed) {

@@ -15,17 +15,23 @@ bool IsRetriable(asl::StateType type) {
          type == asl::StateType::kMap;
 }
 
-// States.ALL matches every error except these; they are caught only by name.
-bool MatchesAll(const std::string& error) {
-  return error != errors::kRuntime && error != errors::kDataLimitExceeded;
+// States.ALL matches every error except States.DataLimitExceeded raised by
+// the state itself (a Task whose result is too large reports it as its
+// failure, and that one States.ALL catches, as AWS records).
+bool MatchesAll(const std::string& error, bool task_failure) {
+  return error != errors::kDataLimitExceeded || task_failure;
 }
 
-bool Matches(const std::vector<std::string>& error_equals, const std::string& error, bool is_task) {
+// States.Runtime is never retried nor caught, not even by name: AWS fails
+// the execution (test_catch_states_runtime).
+bool Matches(const std::vector<std::string>& error_equals, const std::string& error, bool is_task,
+             bool task_failure) {
+  if (error == errors::kRuntime) return false;
   for (const std::string& name : error_equals) {
     if (name == error) return true;
-    if (name == errors::kAll && MatchesAll(error)) return true;
-    if (name == errors::kTaskFailed && is_task && error != errors::kTimeout && MatchesAll(error) &&
-        error.rfind("States.", 0) != 0) {
+    if (name == errors::kAll && MatchesAll(error, task_failure)) return true;
+    if (name == errors::kTaskFailed && is_task && error != errors::kTimeout &&
+        error != errors::kDataLimitExceeded && error.rfind("States.", 0) != 0) {
       return true;
     }
   }
@@ -51,7 +57,9 @@ void Execution::HandleStateError(Frame& frame, StatesError error) {
       error.cause->rfind("An error occurred while executing the state", 0) != 0) {
     error.cause = WrapCause(frame, *error.cause);
   }
-  if (error.error == errors::kQueryEvaluationError && frame.state) {
+  // A compound state failing with its child's error does not evaluate again:
+  // the child already recorded the EvaluationFailed.
+  if (error.error == errors::kQueryEvaluationError && frame.state && !frame.compound_failing) {
     Json details = {{"error", error.error}, {"state", frame.state->name}};
     if (error.cause) details["cause"] = *error.cause;
     if (error.location) details["location"] = *error.location;
@@ -61,7 +69,7 @@ void Execution::HandleStateError(Frame& frame, StatesError error) {
       frame.cursor = frame.entered_prev;
     }
     Emit(frame, "EvaluationFailed", std::move(details));
-    if (frame.state->type == asl::StateType::kMap && !frame.compound_failing) {
+    if (frame.state->type == asl::StateType::kMap) {
       Emit(frame, "MapStateFailed", nullptr);
     }
   }
@@ -82,7 +90,7 @@ bool Execution::TryRetry(Frame& frame, const StatesError& error) {
   bool is_task = state.type == asl::StateType::kTask;
   for (size_t i = 0; i < state.retry.size(); ++i) {
     const asl::Retrier& r = state.retry[i];
-    if (!Matches(r.error_equals, error.error, is_task)) continue;
+    if (!Matches(r.error_equals, error.error, is_task, frame.task_failure)) continue;
     if (frame.retry_counts[i] >= r.max_attempts) return false;
     double delay = r.interval_seconds * std::pow(r.backoff_rate, frame.retry_counts[i]);
     if (r.max_delay_seconds) delay = std::min(delay, static_cast<double>(*r.max_delay_seconds));
@@ -114,7 +122,7 @@ bool Execution::TryCatch(Frame& frame, const StatesError& error) {
   const asl::State& state = *frame.state;
   bool is_task = state.type == asl::StateType::kTask;
   for (const asl::Catcher& c : state.catchers) {
-    if (!Matches(c.error_equals, error.error, is_task)) continue;
+    if (!Matches(c.error_equals, error.error, is_task, frame.task_failure)) continue;
     Json error_output = {{"Error", error.error}, {"Cause", error.cause.value_or("")}};
     // AWS's error output of a timeout carries an empty Cause.
     bool timeout = error.error == errors::kTimeout || error.error == errors::kHeartbeatTimeout;

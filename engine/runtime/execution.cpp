@@ -89,10 +89,10 @@ void Execution::Stop(std::optional<std::string> error, std::optional<std::string
   Frame& root = *frames_[0];
   if (root.status == Frame::Status::kRunning && root.state &&
       root.state->type == asl::StateType::kWait && root.block == Frame::Block::kTimer) {
-    AbortFrames(0, /*emit=*/false);
+    AbortFrames(0, AbortEvents::kNone);
     root.cursor = root.entered_prev;
   } else {
-    AbortFrames(0, /*emit=*/true);
+    AbortFrames(0, AbortEvents::kStop);
   }
   Json details = Json::object();
   if (error) details["error"] = *error;
@@ -372,14 +372,19 @@ void Execution::CloseExecution(const std::string& status, const std::string& eve
   outcome_ = {status, std::move(output), std::move(error), std::move(cause), now};
 }
 
-void Execution::AbortFrames(int frame_id, bool emit) {
+void Execution::AbortFrames(int frame_id, AbortEvents events, int64_t chain_to) {
   Frame& frame = *frames_[frame_id];
   if (frame.status != Frame::Status::kRunning) return;
-  for (int child : frame.children) AbortFrames(child, emit);
+  if (events == AbortEvents::kBranch) frame.cursor = chain_to;
+  for (int child : frame.children) AbortFrames(child, events, chain_to);
   if (frame.timer) frame.timer->cancel();
   frame.status = Frame::Status::kAborted;
-  if (!emit || frame.state == nullptr) return;
-  if (frame.state->type == asl::StateType::kMap && frame.block == Frame::Block::kChildren) {
+  if (events == AbortEvents::kNone || frame.state == nullptr) return;
+  bool task_in_flight = frame.block == Frame::Block::kTask || frame.block == Frame::Block::kRetry;
+  if (events == AbortEvents::kBranch && frame.state->type == asl::StateType::kTask &&
+      task_in_flight) {
+    Emit(frame, "TaskStateAborted", nullptr, false);
+  } else if (frame.state->type == asl::StateType::kMap && frame.block == Frame::Block::kChildren) {
     Emit(frame, "MapStateAborted", nullptr);
   } else if (frame.state->type == asl::StateType::kParallel &&
              frame.block == Frame::Block::kChildren) {
@@ -392,7 +397,7 @@ void Execution::AbortFrames(int frame_id, bool emit) {
 // A standard execution's history holds at most limits::kMaxHistoryEvents events; the
 // last one is the ExecutionFailed that ends it.
 void Execution::FailHistoryLimit() {
-  AbortFrames(0, /*emit=*/false);
+  AbortFrames(0, AbortEvents::kNone);
   std::string cause = "The execution reached the maximum number of history events (" +
                       std::to_string(limits::kMaxHistoryEvents) + ").";
   CloseExecution("FAILED", "ExecutionFailed", {{"error", errors::kRuntime}, {"cause", cause}},
@@ -445,7 +450,7 @@ void Execution::ArmExecutionTimeout() {
   auto self = shared_from_this();
   timeout_timer_->async_wait([self](const boost::system::error_code& ec) {
     if (ec || self->closed_) return;
-    self->AbortFrames(0, /*emit=*/false);
+    self->AbortFrames(0, AbortEvents::kNone);
     self->CloseExecution("TIMED_OUT", "ExecutionTimedOut", {{"error", errors::kTimeout}},
                          std::nullopt, std::string(errors::kTimeout), std::nullopt);
     self->Flush();

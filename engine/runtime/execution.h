@@ -96,6 +96,7 @@ struct Frame {
   uint64_t task_attempt = 0;
   bool task_submitted = false;    // TaskSubmitted recorded for this attempt
   bool activity_started = false;  // ActivityStarted recorded: a worker holds the token
+  bool task_failure = false;      // the error being handled is the task's own TaskFailed
   EpochMillis task_deadline = 0;  // TimeoutSeconds ends the task here (0: never)
   EpochMillis heartbeat_at = 0;   // HeartbeatSeconds ends the task here (0: not running)
   // SendTaskSuccess/Failure that came before the TaskSubmitted it follows.
@@ -172,7 +173,12 @@ class Execution : public std::enable_shared_from_this<Execution> {
   void CloseExecution(const std::string& status, const std::string& event_type, Json details,
                       std::optional<std::string> output, std::optional<std::string> error,
                       std::optional<std::string> cause);
-  void AbortFrames(int frame_id, bool emit);
+  // How AbortFrames records what it ends: nothing (timeouts, history limit),
+  // a StopExecution (compound and Wait states), or the siblings of a failed
+  // branch / iteration, whose in-flight Task states get TaskStateAborted too
+  // and whose events all follow `chain_to`, the failure event, as AWS records.
+  enum class AbortEvents { kNone, kStop, kBranch };
+  void AbortFrames(int frame_id, AbortEvents events, int64_t chain_to = 0);
   void FailHistoryLimit();
   void StartTimer(Frame& frame, EpochMillis wake_at, std::function<void(Frame&)> fire);
   void ArmTimer(Frame& frame);

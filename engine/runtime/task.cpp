@@ -513,7 +513,9 @@ void TaskStep::Fail(Execution& ex, Frame& f, StatesError error) {
   if (error.cause) details["cause"] = *error.cause;
   ex.Emit(f, EventType(f.task->spec, "Failed"), WithResource(f.task->spec, std::move(details)));
   if (ex.closed_) return;
+  f.task_failure = true;
   ex.HandleStateError(f, std::move(error));
+  f.task_failure = false;
 }
 
 void TaskStep::TimeOut(Execution& ex, Frame& f, std::optional<std::string> cause) {

@@ -6,6 +6,7 @@
 // answers asynchronously: GetActivityTask holds no thread while it waits.
 #include "common/limits.h"
 #include "engine/runtime/engine.h"
+#include "engine/runtime/task_token.h"
 #include "server/api/actions.h"
 #include "server/api/resources.h"
 #include "server/api/validation.h"
@@ -42,6 +43,11 @@ void SendTaskSuccess(const ApiContext& ctx, const Json& request, Reply reply) {
   errors.MaxLength("output", *output, limits::kMaxPayloadBytes, /*sensitive=*/true);
   if (Status st = errors.ToStatus(); !st.ok()) return reply(st);
   Result<Json> parsed = ParseJson(*output);
+  // AWS looks at the token before the output: a malformed token with bad
+  // output is InvalidToken (test_sfn_send_task_outcome_with_no_such_token).
+  if (!parsed.ok() && !runtime::ParseTaskToken(*token)) {
+    return reply(Status(ErrorCode::kInvalidToken, "Invalid Token: 'Invalid token'"));
+  }
   if (!parsed.ok()) {
     return reply(Status(ErrorCode::kInvalidOutput, "Invalid Output: '" + *output + "'"));
   }

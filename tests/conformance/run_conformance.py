@@ -9,14 +9,20 @@ Invoke API on another, and starts stepline with every endpoint variable pointed
 at them (Step Functions Local names for some services, AWS_ENDPOINT_URL_<SVC>
 for the others, so both conventions are exercised).
 
+--known-failures may be given more than once (the service run uses the
+no-service list plus known_failures_services.txt).
+
 Exit status: the runner's (1 when a failure is not in the known-failures
-file), or 77 (skip) when the shared corpus is not there.
+files), or 77 (skip) when the shared corpus is not there, or, with --services,
+when moto is not installed.
 """
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from stepline_server import SteplineServer, free_port  # noqa: E402
@@ -47,10 +53,15 @@ def run(args, extra, runner, env, services_args):
     with SteplineServer(args.binary, env=env, port=port) as server:
         cmd = [sys.executable, runner, "--endpoint", server.endpoint, "--level", args.level,
                "-j", args.jobs] + services_args
-        if args.known_failures:
-            cmd += ["--known-failures", args.known_failures]
-        cmd += [a for a in extra if a != "--"]
-        result = subprocess.run(cmd)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as known:
+            if args.known_failures:
+                for path in args.known_failures:
+                    with open(path, encoding="utf-8") as fh:
+                        known.write(fh.read() + "\n")
+                known.flush()
+                cmd += ["--known-failures", known.name]
+            cmd += [a for a in extra if a != "--"]
+            result = subprocess.run(cmd)
         if result.returncode not in (0, 1):
             print(server.log())
         return result.returncode
@@ -60,7 +71,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--binary", required=True)
     p.add_argument("--shared", required=True)
-    p.add_argument("--known-failures")
+    p.add_argument("--known-failures", action="append",
+                   help="file of case ids expected to fail (may be repeated)")
     p.add_argument("--level", default="history")
     p.add_argument("-j", "--jobs", default="4")
     p.add_argument("--wait-time-scale", default="0.01")
@@ -74,6 +86,9 @@ def main():
     env = {"WAIT_TIME_SCALE": args.wait_time_scale, "STEPLINE_LOG_LEVEL": "warn"}
     if not args.services:
         return run(args, extra, runner, env, [])
+    if importlib.util.find_spec("moto") is None:
+        print("SKIP: moto is not installed (pip install 'moto[server]')")
+        return 77
     with MotoServer() as moto:
         lambda_port = free_port()
         env.update(services_env(moto.endpoint, lambda_port))

@@ -26,7 +26,7 @@ using namespace stepline::integrations;
 namespace {
 
 const char* kFakeServer = R"PY(
-import json, sys
+import json, sys, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 describes = {}
@@ -60,7 +60,7 @@ class H(BaseHTTPRequestHandler):
                 return self.reply(200, body or "{}", {"X-Amz-Executed-Version": "$LATEST",
                                                       "Content-Type": "application/json",
                                                       "X-Seen-Auth": auth})
-            if name == "boom":
+            if name == "boom" or urllib.parse.unquote(name).endswith(":function:boom"):
                 return self.reply(200, '{"errorMessage": "bad", "errorType": "CustomException"}',
                                   {"X-Amz-Function-Error": "Unhandled"})
             if name == "crash":
@@ -228,12 +228,19 @@ TEST_CASE("a legacy Lambda ARN's result is the payload itself") {
 TEST_CASE("a function error is named by errorType with the payload as cause") {
   REQUIRE_FAKE();
   auto d = Dispatcher();
+  // lambda:invoke: the payload re-serialised compactly, member order kept.
   auto o = Call(*d, Request("arn:aws:states:::lambda:invoke", {{"FunctionName", "boom"}}));
+  CHECK(o.error.error == "CustomException");
+  CHECK(o.error.cause ==
+        std::optional<std::string>(R"({"errorMessage":"bad","errorType":"CustomException"})"));
+  // A Lambda function ARN: the payload text as the function returned it.
+  o = Call(*d, Request("arn:aws:lambda:us-east-1:123456789012:function:boom", Json::object()));
   CHECK(o.error.error == "CustomException");
   CHECK(o.error.cause ==
         std::optional<std::string>(R"({"errorMessage": "bad", "errorType": "CustomException"})"));
   o = Call(*d, Request("arn:aws:states:::lambda:invoke", {{"FunctionName", "crash"}}));
   CHECK(o.error.error == "Lambda.Unknown");
+  CHECK(o.error.cause == std::optional<std::string>(R"("no type")"));
 }
 
 TEST_CASE("a missing function is Lambda.ResourceNotFoundException in the SDK v1 cause format") {

@@ -92,6 +92,14 @@ TEST_CASE("an errorType answer is the task error, with the payload as cause") {
   CHECK_FALSE(o.ok);
   CHECK(o.error.error == "CustomException");
   CHECK(Json::parse(*o.error.cause)["errorMessage"] == "bad");
+  // A function ARN keeps the handler's text; lambda:invoke re-serialises it compactly.
+  CHECK(*o.error.cause == R"({"errorType": "CustomException", "errorMessage": "bad"})");
+  TaskRequest r;
+  r.spec = *ParseResource("arn:aws:states:::lambda:invoke");
+  r.parameters = Json{{"FunctionName", "raises"}};
+  o = Run(d, r);
+  CHECK(o.error.error == "CustomException");
+  CHECK(*o.error.cause == R"({"errorType":"CustomException","errorMessage":"bad"})");
 }
 
 TEST_CASE("a handler past the request timeout is killed and reports States.Timeout") {

@@ -236,6 +236,14 @@ TEST_CASE("moto: S3 putObject, listObjectsV2, copyObject, getObject and NoSuchKe
   INFO(Describe(put));
   REQUIRE(put.ok);
   CHECK(put.result["ETag"] == "\"49e31cee5aec8faf3345893addb14346\"");
+  // The CRC-32 the request carried, echoed by the service (AWS recorded hnEfWw==).
+  CHECK(put.result["ChecksumCRC32"] == "hnEfWw==");
+  // A string Body is stored as JSON text, quotes included, as AWS does.
+  auto text = Call(d, "arn:aws:states:::aws-sdk:s3:putObject",
+                   {{"Bucket", "bucket-1"}, {"Key", "text"}, {"Body", "text data"}});
+  REQUIRE(text.ok);
+  CHECK(text.result["ETag"] == "\"2b5df3712557f503a9977a8ea893b2c9\"");
+  CHECK(text.result["ChecksumCRC32"] == "KUmHvQ==");
   auto list = Call(d, "arn:aws:states:::aws-sdk:s3:listObjectsV2",
                    {{"Bucket", "bucket-1"}, {"Prefix", "dir/"}});
   INFO(Describe(list));

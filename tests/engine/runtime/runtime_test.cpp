@@ -357,3 +357,19 @@ TEST_CASE("a JSONata evaluation failure records EvaluationFailed where AWS chain
                                               "3:0:EvaluationFailed", "4:3:MapStateFailed",
                                               "5:4:ExecutionFailed"});
 }
+
+TEST_CASE("an iteration's EvaluationFailed is recorded once: the Map fails with its error") {
+  Harness h(nullptr);
+  auto o = h.Run(R"({"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map",
+      "Items":"{% [1] %}",
+      "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass",
+        "Output":{"e":"{% $nope.x %}"},"End":true}}},"End":true}}})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.QueryEvaluationError");
+  // As AWS recorded MAP_CATCH_ERROR_OUTPUT_WITH_RETRY: EvaluationFailed chained
+  // to what PassStateEntered followed, then MapIterationFailed and MapStateFailed.
+  CHECK(h.Shape() == Lines{"1:0:ExecutionStarted", "2:0:MapStateEntered", "3:2:MapStateStarted",
+                           "4:3:MapIterationStarted", "5:4:PassStateEntered",
+                           "6:4:EvaluationFailed", "7:6:MapIterationFailed", "8:6:MapStateFailed",
+                           "9:8:ExecutionFailed"});
+}

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/ids.h"
+#include "common/limits.h"
 #include "engine/asl/parser.h"
 #include "engine/runtime/engine_impl.h"
 #include "storage/store.h"
@@ -369,4 +370,102 @@ TEST_CASE("a Task in flight at a crash is dispatched again after Recover (at lea
   CHECK(types == Lines{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
                        "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"});
   store->Close();
+}
+
+TEST_CASE("a Task failing without Catch inside a Parallel is aborted before ParallelStateFailed") {
+  auto fake = std::make_shared<FakeDispatcher>(
+      [](const TaskRequest&, int) { return Err("Exception", R"({"errorMessage":"x"})"); });
+  Harness h(fake);
+  auto o = h.Run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"T",
+      "States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+                     "Parameters":{"FunctionName":"f"},"End":true}}}],
+      "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.e","Next":"C"}],"End":true},
+      "C":{"Type":"Pass","End":true}}})");
+  REQUIRE(o.status == "SUCCEEDED");
+  // As AWS recorded SQS_PARALLEL_WAIT_FOR_TASK_TOKEN: TaskStateAborted and
+  // ParallelStateFailed both follow the TaskFailed.
+  CHECK(h.Shape() ==
+        Lines{"1:0:ExecutionStarted", "2:0:ParallelStateEntered", "3:2:ParallelStateStarted",
+              "4:3:TaskStateEntered", "5:4:TaskScheduled", "6:5:TaskStarted", "7:6:TaskFailed",
+              "8:7:TaskStateAborted", "9:7:ParallelStateFailed", "10:9:ParallelStateExited",
+              "11:10:PassStateEntered", "12:11:PassStateExited", "13:12:ExecutionSucceeded"});
+}
+
+TEST_CASE(
+    "a failed Map iteration aborts the Tasks in flight in the others, chained to the failure") {
+  // The iteration of item 0 (index 1) fails at once; the other task never answers.
+  auto fake =
+      std::make_shared<FakeDispatcher>([](const TaskRequest& r, int) -> std::optional<TaskOutcome> {
+        if (r.parameters["Payload"] == 0) return Err("Boom", std::nullopt);
+        return std::nullopt;
+      });
+  Harness h(fake);
+  auto o = h.Run(R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items",
+      "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task",
+        "Resource":"arn:aws:states:::lambda:invoke",
+        "Parameters":{"FunctionName":"f","Payload.$":"$"},"End":true}}},"End":true}}})",
+                 R"({"items":[1,0]})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "Boom");
+  // The shape of test_service_lambda_map_timeout's abort: MapIterationFailed,
+  // then per other iteration TaskStateAborted + MapIterationAborted, then the
+  // failed iteration's TaskStateAborted, all following the failure event.
+  CHECK(h.Shape() == Lines{"1:0:ExecutionStarted", "2:0:MapStateEntered", "3:2:MapStateStarted",
+                           "4:3:MapIterationStarted", "5:3:MapIterationStarted",
+                           "6:4:TaskStateEntered", "7:6:TaskScheduled", "8:7:TaskStarted",
+                           "9:5:TaskStateEntered", "10:9:TaskScheduled", "11:10:TaskStarted",
+                           "12:11:TaskFailed", "13:12:MapIterationFailed", "14:12:TaskStateAborted",
+                           "15:12:MapIterationAborted", "16:12:TaskStateAborted",
+                           "17:12:MapStateFailed", "18:17:ExecutionFailed"});
+}
+
+TEST_CASE("a Task caught inside its branch is not aborted") {
+  auto fake = std::make_shared<FakeDispatcher>(
+      [](const TaskRequest&, int) { return Err("Boom", std::nullopt); });
+  Harness h(fake);
+  auto o = h.Run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"T",
+      "States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+                     "Parameters":{"FunctionName":"f"},
+                     "Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"End":true},
+                "F":{"Type":"Fail","Error":"Again"}}}],"End":true}}})");
+  CHECK(o.error == "Again");
+  for (const std::string& line : h.Shape()) CHECK(line.find("Aborted") == std::string::npos);
+}
+
+TEST_CASE("States.Runtime is neither retried nor caught, even when a Catch names it") {
+  auto fake = std::make_shared<FakeDispatcher>([](const TaskRequest&, int) { return Ok({}); });
+  Harness h(fake);
+  auto o = h.Run(std::string(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")") +
+                 kLambdaArn + R"(","OutputPath":"$.no.such",
+      "Retry":[{"ErrorEquals":["States.Runtime"]}],
+      "Catch":[{"ErrorEquals":["States.Runtime"],"Next":"C"}],"Next":"C"},
+      "C":{"Type":"Pass","End":true}}})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.Runtime");
+  // As AWS recorded test_catch_states_runtime.
+  CHECK(h.Shape() == Lines{"1:0:ExecutionStarted", "2:0:TaskStateEntered",
+                           "3:2:LambdaFunctionScheduled", "4:3:LambdaFunctionStarted",
+                           "5:4:LambdaFunctionSucceeded", "6:5:ExecutionFailed"});
+  CHECK(fake->requests().size() == 1);
+}
+
+TEST_CASE("a Task failing with States.DataLimitExceeded is caught by States.ALL") {
+  auto fake = std::make_shared<FakeDispatcher>(
+      [](const TaskRequest&, int) { return Err("States.DataLimitExceeded", "too big"); });
+  Harness h(fake);
+  const std::string definition =
+      std::string(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")") + kLambdaArn +
+      R"(","Catch":[{"ErrorEquals":["States.ALL"],"Next":"C"}],"End":true},
+      "C":{"Type":"Pass","End":true}}})";
+  auto o = h.Run(definition);
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"({"Error":"States.DataLimitExceeded","Cause":"too big"})"));
+  SECTION("but not when the state's own output is over the limit") {
+    auto big = std::make_shared<FakeDispatcher>(
+        [](const TaskRequest&, int) { return Ok(std::string(limits::kMaxPayloadBytes + 1, 'a')); });
+    Harness h2(big);
+    auto o2 = h2.Run(definition);
+    CHECK(o2.status == "FAILED");
+    CHECK(o2.error == "States.DataLimitExceeded");
+  }
 }

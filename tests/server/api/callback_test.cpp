@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api_test_util.h"
+#include "engine/runtime/task_token.h"
 
 using namespace stepline;
 using namespace stepline::api::testing;
@@ -16,8 +17,14 @@ const char* kActivity = "arn:aws:states:us-east-1:123456789012:activity:work";
 
 TEST_CASE("SendTaskSuccess needs JSON output; valid calls reach the engine") {
   Harness h;
-  auto bad = h.Call("SendTaskSuccess", {{"taskToken", "t"}, {"output", "{nope"}});
+  std::string token =
+      runtime::MakeTaskToken("arn:aws:states:us-east-1:123456789012:execution:sm:e", 5);
+  auto bad = h.Call("SendTaskSuccess", {{"taskToken", token}, {"output", "{nope"}});
   CHECK(bad.type == "InvalidOutput");
+  // A malformed token is reported before the output.
+  auto bad_token = h.Call("SendTaskSuccess", {{"taskToken", "t"}, {"output", "{nope"}});
+  CHECK(bad_token.type == "InvalidToken");
+  CHECK(bad_token.message() == "Invalid Token: 'Invalid token'");
   CHECK(h.engine().answers.empty());
   auto answered = h.Call("SendTaskSuccess", {{"taskToken", "t"}, {"output", R"({"a":1})"}});
   CHECK(answered.type == "TaskTimedOut");  // what the fake engine answers
