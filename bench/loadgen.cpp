@@ -6,12 +6,17 @@
 //     keep-alive connections, timed until every one is SUCCEEDED (durable:
 //     the server's own store decides), with StartExecution latency p50/p99;
 //   - start-to-SUCCEEDED latency of single executions (start, then poll);
-//   - a 6,000-item inline Map of Pass states, start to SUCCEEDED.
+//   - a 6,000-item inline Map of Pass states, start to SUCCEEDED;
+//   - with --parked N: N executions parked in a one-hour Wait, the time to
+//     start them, and (with --server-pid) the server's RSS growth per parked
+//     execution. --server-pid also prints the server's RSS when idle and after
+//     the throughput run (finished executions must not stay in memory).
 // `--null` adds a baseline column: a do-nothing HTTP server inside this
 // process that answers every request at once (the client's own ceiling).
 //
 //   stepline-loadgen --endpoint http://127.0.0.1:8083 [--endpoint URL ...] [--null]
 //                    [--executions 20000] [--connections 16] [--latency-samples 300]
+//                    [--parked N] [--server-pid PID]
 //
 // Thread-safety: single-threaded; one io_context, coroutines per connection.
 #include <utility>  // before asio: Boost 1.74 + g++ 12 coroutine headers need it
@@ -21,6 +26,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -153,6 +159,8 @@ struct Figures {
   double start_p50 = 0, start_p99 = 0;
   double e2e_p50 = 0, e2e_p99 = 0;
   std::optional<double> map_ms;
+  std::optional<double> parked_s;  // time to start the parked executions
+  std::optional<double> rss_idle_kib, rss_after_run_kib, rss_parked_kib;
   std::string note;
 };
 
@@ -160,7 +168,20 @@ struct Options {
   int executions = 20000;
   int connections = 16;
   int latency_samples = 300;
+  int parked = 0;
+  int server_pid = 0;
 };
+
+// VmRSS of a process in KiB (Linux /proc), or nullopt.
+std::optional<double> RssKib(int pid) {
+  if (pid <= 0) return std::nullopt;
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6));
+  }
+  return std::nullopt;
+}
 
 Json PassChain() {
   return {{"StartAt", "A"},
@@ -168,6 +189,11 @@ Json PassChain() {
            {{"A", {{"Type", "Pass"}, {"Next", "B"}}},
             {"B", {{"Type", "Pass"}, {"Next", "C"}}},
             {"C", {{"Type", "Pass"}, {"End", true}}}}}};
+}
+
+Json ParkedWait() {
+  return {{"StartAt", "W"},
+          {"States", {{"W", {{"Type", "Wait"}, {"Seconds", 3600}, {"End", true}}}}}};
 }
 
 Json PassMap() {
@@ -255,8 +281,23 @@ awaitable<double> StartAndWait(Connection& c, const std::string& arn, const std:
   }
 }
 
+// Starts opt.parked executions that wait an hour; records the time and RSS.
+awaitable<void> Park(const Endpoint& ep, Connection& c, const std::string& run, Options opt,
+                     Figures& f) {
+  std::string wait = co_await CreateMachine(c, run + "-parked", ParkedWait());
+  std::optional<double> before = RssKib(opt.server_pid);
+  std::vector<double> latencies;
+  opt.executions = opt.parked;
+  auto t0 = Clock::now();
+  co_await StartAll(ep, wait, run + "-p", opt, &latencies);
+  f.parked_s = Ms(Clock::now() - t0) / 1000.0;
+  std::optional<double> after = RssKib(opt.server_pid);
+  if (before && after) f.rss_parked_kib = *after - *before;
+}
+
 awaitable<Figures> RunStepFunctions(const Endpoint& ep, Options opt) {
   Figures f;
+  f.rss_idle_kib = RssKib(opt.server_pid);
   Connection c = co_await Connection::Open(ep);
   std::string run = "b" + std::to_string(Clock::now().time_since_epoch().count() % 1000000007);
   std::string chain = co_await CreateMachine(c, run + "-chain", PassChain());
@@ -275,6 +316,7 @@ awaitable<Figures> RunStepFunctions(const Endpoint& ep, Options opt) {
   f.throughput = opt.executions / (Ms(Clock::now() - t0) / 1000.0);
   f.start_p50 = Percentile(latencies, 0.5);
   f.start_p99 = Percentile(latencies, 0.99);
+  f.rss_after_run_kib = RssKib(opt.server_pid);
 
   std::vector<double> e2e;
   for (int i = 0; i < opt.latency_samples; ++i) {
@@ -286,6 +328,7 @@ awaitable<Figures> RunStepFunctions(const Endpoint& ep, Options opt) {
   Json items = Json::array();
   for (int i = 0; i < 6000; ++i) items.push_back(i);
   f.map_ms = co_await StartAndWait(c, map, run + "-map", items.dump(), 2);
+  if (opt.parked > 0) co_await Park(ep, c, run, opt, f);
   co_return f;
 }
 
@@ -314,6 +357,21 @@ void PrintTable(const std::vector<std::pair<std::string, Figures>>& rows, const 
                 f.note.c_str());
   }
   std::printf("(latencies in ms; execs/s counts until every execution is SUCCEEDED)\n");
+  for (const auto& [label, f] : rows) {
+    if (f.rss_idle_kib) {
+      std::printf("%s: server RSS idle %.1f MiB, after the %d executions %.1f MiB\n", label.c_str(),
+                  *f.rss_idle_kib / 1024, opt.executions, f.rss_after_run_kib.value_or(0) / 1024);
+    }
+    if (f.parked_s) {
+      std::printf("%s: %d executions parked in a Wait in %.2f s (%.0f/s)", label.c_str(),
+                  opt.parked, *f.parked_s, opt.parked / *f.parked_s);
+      if (f.rss_parked_kib) {
+        std::printf(", RSS +%.1f MiB = %.2f KiB per parked execution", *f.rss_parked_kib / 1024,
+                    *f.rss_parked_kib / opt.parked);
+      }
+      std::printf("\n");
+    }
+  }
 }
 
 }  // namespace
@@ -340,9 +398,14 @@ int main(int argc, char** argv) {
       opt.connections = std::stoi(value());
     } else if (a == "--latency-samples") {
       opt.latency_samples = std::stoi(value());
+    } else if (a == "--parked") {
+      opt.parked = std::stoi(value());
+    } else if (a == "--server-pid") {
+      opt.server_pid = std::stoi(value());
     } else {
       std::cerr << "usage: stepline-loadgen --endpoint http://host:port [--endpoint ...] [--null]"
-                   " [--executions N] [--connections C] [--latency-samples S]\n";
+                   " [--executions N] [--connections C] [--latency-samples S] [--parked N]"
+                   " [--server-pid PID]\n";
       return 2;
     }
   }
