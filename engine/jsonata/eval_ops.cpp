@@ -184,7 +184,12 @@ Value Evaluator::EvalRange(const Node* expr, const Value& lhs, const Value& rhs)
   }
   auto out = NewArray();
   out->items.reserve(static_cast<size_t>(size));
-  for (double x = a; x <= b; ++x) out->items.push_back(Value::Number(x));
+  // A range may hold ten million items: keep the time limit in force.
+  constexpr size_t kItemsPerCheck = 256;
+  for (double x = a; x <= b; ++x) {
+    if (out->items.size() % kItemsPerCheck == 0) CheckLimits(expr->position);
+    out->items.push_back(Value::Number(x));
+  }
   return Value::Array(out);
 }
 

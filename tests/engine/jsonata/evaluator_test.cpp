@@ -120,3 +120,10 @@ TEST_CASE("roman numerals of huge numbers are D1001 instead of gigabytes of M") 
   CHECK(CodeOf("$formatInteger(1e46, 'I')") == "D1001");
   CHECK(CodeOf("$formatInteger(-1e12, 'i')") == "D1001");
 }
+
+TEST_CASE("building a ten-million-item range stops at the time limit") {
+  EvalOptions limited;
+  limited.time_limit_ms = 1;
+  CHECK(CodeOf("[1..10000000] ~> $count()", nullptr, limited) == "U1001");  // the timeout
+  CHECK(Eval("[1..100000] ~> $count()", nullptr, limited) == Json(100000));
+}
