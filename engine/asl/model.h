@@ -27,6 +27,7 @@
 #include "engine/jsonata/jsonata.h"
 #include "engine/jsonpath/path.h"
 #include "engine/jsonpath/payload.h"
+#include "engine/task/task_dispatch.h"
 
 namespace stepline::asl {
 
@@ -133,7 +134,12 @@ struct PassSpec {
 };
 
 struct TaskSpec {
-  std::string resource;  // the Resource ARN as written (integration parsing: integrations/)
+  std::string resource;  // the Resource ARN as written
+  // The Resource parsed once, at creation (integration, pattern, event
+  // names); when it does not parse, `resource_error` says why and the state
+  // fails with States.Runtime when it runs.
+  std::optional<task::ResourceSpec> resource_spec;
+  std::string resource_error;
   std::optional<jsonpath::PayloadTemplate> credentials;  // JSONPath
   std::optional<jsonata::Template> credentials_jsonata;
   DynamicNumber timeout_seconds;

@@ -151,6 +151,12 @@ void ParseTask(const FieldReader& in, ParseContext& ctx, State& state) {
   if (auto resource = in.String("Resource")) {
     task.resource = *resource;
     CheckResource(*resource, in.At("Resource"), ctx);
+    Result<task::ResourceSpec> spec = task::ParseResource(*resource);
+    if (spec.ok()) {
+      task.resource_spec = std::move(spec).value();
+    } else {
+      task.resource_error = spec.status().message();
+    }
   }
   ReadCredentials(in, ctx, state, task);
   task.timeout_seconds =

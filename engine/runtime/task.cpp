@@ -210,10 +210,9 @@ Json TaskStep::Context(Execution& ex, const Frame& f) {
 std::shared_ptr<task::TaskRequest> TaskStep::BuildRequest(Execution& ex, Frame& f) {
   const asl::State& state = *f.state;
   const auto& spec = state.as<asl::TaskSpec>();
-  Result<ResourceSpec> parsed = task::ParseResource(spec.resource);
-  if (!parsed.ok()) throw StatesException(errors::kRuntime, parsed.status().message());
+  if (!spec.resource_spec) throw StatesException(errors::kRuntime, spec.resource_error);
   auto r = std::make_shared<task::TaskRequest>();
-  r->spec = std::move(parsed).value();
+  r->spec = *spec.resource_spec;
   // AWS gives callback, .sync and activity tasks a token.
   if (r->spec.pattern != Pattern::kRequestResponse || r->spec.activity) {
     r->task_token = MakeTaskToken(ex.record_.arn, ex.last_event_id_ + 1);

@@ -233,6 +233,24 @@ TEST_CASE("a definition of almost 1 MiB parses", "[parser][edge]") {
   CHECK(m->root.states.size() == static_cast<size_t>(n + 1));
 }
 
+TEST_CASE("a Task's Resource is parsed once, at creation, into its integration", "[parser]") {
+  auto m = MustParse(OneState(
+      R"({"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",)"
+      R"("Parameters":{"QueueUrl":"q","MessageBody":{"t.$":"$$.Task.Token"}},"End":true})"));
+  const auto& task = m->root.Find("S")->as<TaskSpec>();
+  REQUIRE(task.resource_spec.has_value());
+  CHECK(task.resource_spec->service == "sqs");
+  CHECK(task.resource_spec->action == "sendMessage");
+  CHECK(task.resource_spec->pattern == task::Pattern::kWaitForTaskToken);
+  CHECK(task.resource_spec->resource == "sendMessage.waitForTaskToken");
+
+  auto legacy = MustParse(OneState(
+      R"({"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true})"));
+  const auto& lambda = legacy->root.Find("S")->as<TaskSpec>();
+  REQUIRE(lambda.resource_spec.has_value());
+  CHECK(lambda.resource_spec->legacy_lambda);
+}
+
 TEST_CASE("EXPRESS machines accept request-response tasks", "[parser]") {
   ParseOptions express;
   express.express = true;
