@@ -287,6 +287,9 @@ void AwsDispatcher::Dispatch(TaskRequest request, std::function<void(TaskOutcome
     return SnsPublish(ctx_, request, std::move(finish));
   }
   if (spec.service == "s3") return S3Call(ctx_, request, std::move(finish));
+  if (spec.service == "http" && spec.action == "invoke") {
+    return HttpInvoke(ctx_, request, std::move(finish));
+  }
   if (spec.aws_sdk) return AwsSdkJsonCall(ctx_, request, std::move(finish));
   if (JsonService(spec.service)) return OptimizedJsonCall(ctx_, request, std::move(finish));
   finish(Unsupported(request));

@@ -28,5 +28,6 @@ void OptimizedJsonCall(const Ctx& ctx, const TaskRequest& request, OutcomeFn don
 void AwsSdkJsonCall(const Ctx& ctx, const TaskRequest& request, OutcomeFn done);
 void S3Call(const Ctx& ctx, const TaskRequest& request, OutcomeFn done);
 void StartExecutionSync(const Ctx& ctx, const TaskRequest& request, OutcomeFn done);
+void HttpInvoke(const Ctx& ctx, const TaskRequest& request, OutcomeFn done);  // http:invoke
 
 }  // namespace stepline::integrations

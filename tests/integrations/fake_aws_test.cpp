@@ -51,8 +51,26 @@ class H(BaseHTTPRequestHandler):
         self.send_header("ETag", '"0123abcd"')
         self.send_header("Last-Modified", "Wed, 01 Oct 2025 12:00:00 GMT")
         self.end_headers()
+    def api(self, body=""):
+        # The HTTP Task's target: /api/status/<code> answers that status,
+        # /api/text answers plain text, anything else echoes the request.
+        parts = self.path.split("?")[0].split("/")
+        if len(parts) > 3 and parts[2] == "status":
+            return self.reply(int(parts[3]), '{"why": "asked"}', {"Content-Type": "application/json"})
+        if len(parts) > 2 and parts[2] == "text":
+            return self.reply(200, "plain words", {"Content-Type": "text/plain"})
+        echo = {"method": self.command, "path": self.path, "body": body,
+                "headers": {k.lower(): v for k, v in self.headers.items()}}
+        return self.reply(200, json.dumps(echo), {"Content-Type": "application/json",
+                                                  "X-Multi": "one"})
+    def do_GET(self): self.api()
+    def do_DELETE(self): self.api()
+    def do_PUT(self):
+        self.api(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        if self.path.startswith("/api/"):
+            return self.api(body)
         auth = self.headers.get("Authorization", "")
         if self.path.startswith("/2015-03-31/functions/"):
             name = self.path.split("/")[3]
@@ -347,4 +365,81 @@ TEST_CASE("s3 headObject reads the headers of a body it is not sent on a kept-al
     CHECK(o.result["ETag"] == "\"0123abcd\"");
   }
   CHECK(http->stats().connections_opened == 1);
+}
+
+TEST_CASE("http:invoke sends method, query, headers and a JSON body; answers AWS's shape") {
+  REQUIRE_FAKE();
+  auto d = Dispatcher();
+  Json params = {
+      {"ApiEndpoint", FakeAws::Get().url() + "/api/orders"},
+      {"Method", "POST"},
+      {"Authentication", {{"ConnectionArn", "arn:aws:events:us-east-1:1:connection/c/1"}}},
+      {"Headers", {{"X-Api-Key", "k1"}}},
+      {"QueryParameters", {{"page", 2}, {"q", "a b"}}},
+      {"RequestBody", {{"item", "book"}, {"qty", 3}}}};
+  auto o = Call(*d, Request("arn:aws:states:::http:invoke", params));
+  INFO(DumpJson(o.result) << o.error.error);
+  REQUIRE(o.ok);
+  CHECK(o.result["StatusCode"] == 200);
+  CHECK(o.result["StatusText"] == "OK");
+  CHECK(o.result["Headers"]["x-multi"] == Json::array({"one"}));
+  const Json& echo = o.result["ResponseBody"];  // parsed: the answer is application/json
+  CHECK(echo["method"] == "POST");
+  CHECK(echo["path"] == "/api/orders?page=2&q=a%20b");
+  CHECK(echo["headers"]["x-api-key"] == "k1");
+  CHECK(echo["headers"]["content-type"] == "application/json; charset=UTF-8");
+  CHECK(Json::parse(echo["body"].get<std::string>()) == Json{{"item", "book"}, {"qty", 3}});
+}
+
+TEST_CASE("http:invoke URL-encodes the body with the array format asked for") {
+  REQUIRE_FAKE();
+  auto d = Dispatcher();
+  Json body = {{"ids", {1, 2}}, {"user", {{"name", "Ann"}}}};
+  auto encoded = [&](const char* format) {
+    Json params = {{"ApiEndpoint", FakeAws::Get().url() + "/api/form"},
+                   {"Method", "PUT"},
+                   {"RequestBody", body},
+                   {"Transform",
+                    {{"RequestBodyEncoding", "URL_ENCODED"},
+                     {"RequestEncodingOptions", {{"ArrayFormat", format}}}}}};
+    auto o = Call(*d, Request("arn:aws:states:::http:invoke", params));
+    REQUIRE(o.ok);
+    CHECK(o.result["ResponseBody"]["headers"]["content-type"] ==
+          "application/x-www-form-urlencoded");
+    return o.result["ResponseBody"]["body"].get<std::string>();
+  };
+  CHECK(encoded("INDICES") == "ids%5B0%5D=1&ids%5B1%5D=2&user%5Bname%5D=Ann");
+  CHECK(encoded("REPEAT") == "ids=1&ids=2&user%5Bname%5D=Ann");
+  CHECK(encoded("COMMAS") == "ids=1%2C2&user%5Bname%5D=Ann");
+  CHECK(encoded("BRACKETS") == "ids%5B%5D=1&ids%5B%5D=2&user%5Bname%5D=Ann");
+}
+
+TEST_CASE("http:invoke: a non-2xx answer is States.Http.StatusCode.<code>, text stays text") {
+  REQUIRE_FAKE();
+  auto d = Dispatcher();
+  auto o = Call(
+      *d, Request("arn:aws:states:::http:invoke",
+                  {{"ApiEndpoint", FakeAws::Get().url() + "/api/status/404"}, {"Method", "GET"}}));
+  REQUIRE_FALSE(o.ok);
+  CHECK(o.error.error == "States.Http.StatusCode.404");
+  Json cause = Json::parse(*o.error.cause);
+  CHECK(cause["StatusCode"] == 404);
+  CHECK(cause["StatusText"] == "Not Found");
+  CHECK(cause["ResponseBody"] == Json{{"why", "asked"}});
+
+  o = Call(*d, Request("arn:aws:states:::http:invoke",
+                       {{"ApiEndpoint", FakeAws::Get().url() + "/api/text"}, {"Method", "GET"}}));
+  REQUIRE(o.ok);
+  CHECK(o.result["ResponseBody"] == "plain words");
+}
+
+TEST_CASE("http:invoke to an endpoint that is down is States.Http.Socket") {
+  auto d = Dispatcher();
+  auto o =
+      Call(*d, Request("arn:aws:states:::http:invoke",
+                       {{"ApiEndpoint", "http://127.0.0.1:" + std::to_string(FreePort()) + "/x"},
+                        {"Method", "GET"}}));
+  REQUIRE_FALSE(o.ok);
+  CHECK(o.error.error == "States.Http.Socket");
+  CHECK_FALSE(o.error.cause->empty());
 }
