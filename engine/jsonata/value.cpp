@@ -76,6 +76,9 @@ void Value::Materialize() const {
 }
 
 const std::string& Value::str() const {
+  // A built-in handed an undefined optional argument may ask; it reads "".
+  static const std::string kNotAString;
+  if (kind_ != Kind::kString) return kNotAString;
   if (!h_) return view_->get_ref<const std::string&>();
   return static_cast<const StringNode*>(h_.get())->s;
 }

@@ -127,3 +127,8 @@ TEST_CASE("building a ten-million-item range stops at the time limit") {
   CHECK(CodeOf("[1..10000000] ~> $count()", nullptr, limited) == "U1001");  // the timeout
   CHECK(Eval("[1..100000] ~> $count()", nullptr, limited) == Json(100000));
 }
+
+TEST_CASE("an undefined picture string is a clean error, not a crash") {
+  CHECK(CodeOf("$formatInteger(100, nothing)") == "D3130");
+  CHECK_FALSE(CodeOf("$formatNumber(100, nothing)").empty());
+}
