@@ -40,7 +40,7 @@ Result<Json> ParseJson(std::string_view text) {
   }
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for 1e999999
     return Status(ErrorCode::kSerialization, e.what());
   }
 }

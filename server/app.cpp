@@ -2,6 +2,7 @@
 
 #include "server/app.h"
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include "common/clock.h"
 #include "server/api/api.h"
@@ -136,11 +138,26 @@ std::vector<std::thread> StartIoThreads(net::io_context& io, int count) {
   return threads;
 }
 
+// Every connection, the database and its WAL, and the outbound HTTP pool need
+// descriptors: raises the soft limit toward the hard one so that the
+// connection limit (http::kMaxConnections) is reachable where the default
+// soft limit is 1024.
+void RaiseDescriptorLimit() {
+  constexpr rlim_t kWanted = http::kMaxConnections * 4;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= kWanted) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? kWanted : std::min(kWanted, limit.rlim_max);
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("cannot raise the open-file limit to {}", limit.rlim_cur);
+  }
+}
+
 double MillisSince(SteadyClock::time_point start) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
 }
 
 int Serve(const Config& config, SteadyClock::time_point started) {
+  RaiseDescriptorLimit();
   int thread_count = EffectiveThreads(config);
   net::io_context io(thread_count);
   auto work = net::make_work_guard(io);

@@ -1,5 +1,7 @@
 #include "server/api/validation.h"
 
+#include <cmath>
+
 #include "common/limits.h"
 
 namespace stepline::api {
@@ -76,7 +78,9 @@ Result<std::optional<int64_t>> OptInt(const Json& request, const char* member) {
   const Json* value = Find(request, member);
   if (value == nullptr) return std::optional<int64_t>();
   if (value->is_number_integer()) return std::optional<int64_t>(value->get<int64_t>());
-  if (value->is_number_float()) {
+  // A float is truncated (as Jackson coerces it), if an int64 can hold it.
+  constexpr double kInt64Bound = 9.2e18;
+  if (value->is_number_float() && std::fabs(value->get<double>()) < kInt64Bound) {
     return std::optional<int64_t>(static_cast<int64_t>(value->get<double>()));
   }
   return TypeMismatch(*value, "Integer");

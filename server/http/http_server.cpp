@@ -65,6 +65,10 @@ struct ServerState {
   void Unregister(const Session* session);
   size_t Count() const;
   std::vector<std::shared_ptr<Session>> Snapshot() const;
+  // At the connection limit: closes the connection that has waited longest
+  // for a request, so that idle keep-alive connections cannot lock out new
+  // clients. False when every connection is busy with a request.
+  bool EvictLongestIdle();
 
  private:
   mutable std::mutex mu_;
@@ -81,10 +85,17 @@ class Session : public std::enable_shared_from_this<Session> {
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::DoRead, shared_from_this()));
   }
-  // Graceful shutdown: an idle connection closes now, a busy one after its answer.
-  void OnServerStop() {
+  // Graceful shutdown and eviction: an idle connection closes now, a busy
+  // one after its answer.
+  void CloseIfIdle() {
     if (!busy_) stream_.close();  // also ends a lingering close
   }
+  // Since when the connection has waited for a request (steady-clock ticks),
+  // 0 while a request is being read or answered. Read by the listener.
+  int64_t waiting_since() const { return waiting_since_.load(std::memory_order_relaxed); }
+  // Takes the connection for eviction if it still waits since `since`
+  // (so that two new connections never evict the same one).
+  bool ClaimIdle(int64_t since) { return waiting_since_.compare_exchange_strong(since, 0); }
   void ForceClose() { stream_.close(); }
   auto executor() { return stream_.get_executor(); }
 
@@ -109,6 +120,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::empty_body> continue_;
   bhttp::response<bhttp::string_body> response_;
+  std::atomic<int64_t> waiting_since_{0};
   bool busy_ = false;        // between a complete request header and the answer's write
   bool keep_alive_ = false;  // of the request being answered
   bool head_ = false;        // the request being answered is a HEAD
@@ -143,10 +155,32 @@ std::vector<std::shared_ptr<Session>> ServerState::Snapshot() const {
   return out;
 }
 
+bool ServerState::EvictLongestIdle() {
+  constexpr int kAttempts = 4;  // a claim fails only when a request just arrived
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    std::shared_ptr<Session> oldest;
+    int64_t oldest_since = 0;
+    for (auto& session : Snapshot()) {
+      int64_t since = session->waiting_since();
+      if (since != 0 && (!oldest || since < oldest_since)) {
+        oldest = session;
+        oldest_since = since;
+      }
+    }
+    if (!oldest) return false;
+    if (!oldest->ClaimIdle(oldest_since)) continue;
+    spdlog::debug("http: connection limit reached; closing the longest-idle connection");
+    net::post(oldest->executor(), [oldest] { oldest->CloseIfIdle(); });
+    return true;
+  }
+  return false;
+}
+
 // --- Session: reading ---
 
 void Session::DoRead() {
   busy_ = false;
+  waiting_since_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
   if (state_->stopping) return DoClose();
   parser_.emplace();
   parser_->body_limit(state_->options.max_body_bytes);
@@ -157,6 +191,7 @@ void Session::DoRead() {
 }
 
 void Session::OnReadHeader(beast::error_code ec, size_t) {
+  waiting_since_.store(0, std::memory_order_relaxed);
   if (ec) return FailRead(ec);
   busy_ = true;
   started_ = Clock::now();
@@ -370,7 +405,8 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
       if (!wait_ec) self->DoAccept();
     });
   }
-  if (state_->stopping || state_->Count() >= state_->options.max_connections) {
+  bool full = state_->Count() >= state_->options.max_connections;
+  if (state_->stopping || (full && !state_->EvictLongestIdle())) {
     spdlog::warn("http: connection limit ({}) reached; closing a new connection",
                  state_->options.max_connections);
     socket.close(ec);
@@ -450,7 +486,7 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace, std::function<void()>
   impl_->state->stopping = true;
   if (impl_->listener) impl_->listener->Stop();
   for (auto& session : impl_->state->Snapshot()) {
-    net::post(session->executor(), [session] { session->OnServerStop(); });
+    net::post(session->executor(), [session] { session->CloseIfIdle(); });
   }
   auto timer = std::make_shared<net::steady_timer>(impl_->io);
   net::post(impl_->io, [state = impl_->state, timer, deadline = Clock::now() + grace,

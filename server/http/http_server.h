@@ -37,7 +37,9 @@ class ApiHandler;
 
 namespace stepline::http {
 
-// Connections served at once; the ones accepted beyond it are closed at once.
+// Connections served at once. At the limit a new connection replaces the one
+// that has waited longest for a request (idle keep-alive connections cannot
+// lock clients out); when every connection is busy, it is closed at once.
 inline constexpr size_t kMaxConnections = 1024;
 // Request line plus header fields (a SigV4-signed SDK request is about 1.5 KiB).
 inline constexpr uint32_t kMaxHeaderBytes = 16 * 1024;

@@ -273,18 +273,38 @@ TEST_CASE("a malformed request line is a 400, then the connection closes", "[htt
   REQUIRE(next.Read());
 }
 
-TEST_CASE("connections beyond the limit are closed at once", "[http][server]") {
+TEST_CASE("at the limit a new connection replaces the longest-idle one", "[http][server]") {
+  stepline::http::HttpServerOptions options;
+  options.max_connections = 2;
+  TestServer server(options);
+  Client oldest(server.port());
+  oldest.Send(Post("Test.Echo", "{}"));
+  REQUIRE(oldest.Read());
+  std::this_thread::sleep_for(20ms);
+  Client newer(server.port());
+  newer.Send(Post("Test.Echo", "{}"));
+  REQUIRE(newer.Read());
+  Client third(server.port());  // both are idle now: the oldest goes
+  third.Send(Post("Test.Echo", "{}"));
+  CHECK(third.Read());
+  oldest.Send(Post("Test.Echo", "{}"));
+  CHECK_FALSE(oldest.Read());
+  newer.Send(Post("Test.Echo", "{}"));
+  CHECK(newer.Read());
+}
+
+TEST_CASE("at the limit with every connection busy, a new one is closed at once",
+          "[http][server]") {
   stepline::http::HttpServerOptions options;
   options.max_connections = 1;
   TestServer server(options);
-  Client first(server.port());
-  first.Send(Post("Test.Echo", "{}"));
-  REQUIRE(first.Read());
+  Client busy(server.port());
+  busy.Send(Post("Test.Later", "{}"));  // answered after 100 ms
+  std::this_thread::sleep_for(20ms);
   Client second(server.port());
   second.Send(Post("Test.Echo", "{}"));
   CHECK_FALSE(second.Read());
-  first.Send(Post("Test.Echo", "{}"));
-  CHECK(first.Read());
+  CHECK(busy.Read());
 }
 
 TEST_CASE("an idle connection is closed after the idle timeout", "[http][server]") {
