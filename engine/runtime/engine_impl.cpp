@@ -85,6 +85,27 @@ class Engine final : public ExecutionEngine {
     });
   }
 
+  void Redrive(storage::ExecutionRecord record, std::shared_ptr<const asl::StateMachine> machine,
+               std::string client_token, std::function<void(Result<EpochMillis>)> done) override {
+    net::post(registry_, [this, record = std::move(record), machine = std::move(machine),
+                          token = std::move(client_token), done = std::move(done)]() mutable {
+      if (running_.count(record.arn)) {
+        return done(Status(ErrorCode::kExecutionNotRedrivable,
+                           "Execution is RUNNING and cannot be redriven"));
+      }
+      // Read here, on the registry: a redrive that just closed is durable.
+      auto events = store_.LoadEvents(record.arn);
+      if (!events.ok()) return done(events.status());
+      record.status = "RUNNING";
+      auto execution = std::make_shared<Execution>(Services(), std::move(record), machine);
+      running_[execution->arn()] = execution;
+      net::post(execution->strand(), [execution, events = std::move(events).value(),
+                                      token = std::move(token), done = std::move(done)]() mutable {
+        execution->Redrive(std::move(events), std::move(token), std::move(done));
+      });
+    });
+  }
+
   Status Recover() override {
     auto running = store_.ListRunningExecutions();
     if (!running.ok()) return running.status();
