@@ -3,6 +3,7 @@
 #include "common/limits.h"
 #include "engine/runtime/engine.h"
 #include "server/api/actions.h"
+#include "server/api/redrive.h"
 #include "server/api/resources.h"
 
 namespace stepline::api {
@@ -10,23 +11,16 @@ namespace {
 
 using storage::ExecutionRecord;
 
-constexpr EpochMillis kRedriveWindowMillis = 14LL * 24 * 3600 * 1000;
-
 // redriveStatus and, when not redrivable, redriveStatusReason.
 void AddRedriveStatus(const ApiContext& ctx, const ExecutionRecord& record, Json& out) {
-  const std::string& status = record.status;
-  bool closed_in_error = status == "FAILED" || status == "TIMED_OUT" || status == "ABORTED";
-  if (closed_in_error && !record.map_run_arn.empty()) {
+  std::optional<std::string> refusal = RedriveRefusal(record, ctx.Now());
+  if (!refusal && !record.map_run_arn.empty()) {
     out["redriveStatus"] = "REDRIVABLE_BY_MAP_RUN";
-  } else if (closed_in_error &&
-             ctx.Now() - record.stop_date.value_or(ctx.Now()) <= kRedriveWindowMillis) {
+  } else if (!refusal) {
     out["redriveStatus"] = "REDRIVABLE";
-  } else if (closed_in_error) {
-    out["redriveStatus"] = "NOT_REDRIVABLE";
-    out["redriveStatusReason"] = "Execution can no longer be redriven";
   } else {
     out["redriveStatus"] = "NOT_REDRIVABLE";
-    out["redriveStatusReason"] = "Execution is " + status + " and cannot be redriven";
+    out["redriveStatusReason"] = *refusal;
   }
 }
 
