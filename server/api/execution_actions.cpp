@@ -3,6 +3,7 @@
 #include "common/limits.h"
 #include "engine/runtime/engine.h"
 #include "server/api/actions.h"
+#include "server/api/included_data.h"
 #include "server/api/redrive.h"
 #include "server/api/resources.h"
 
@@ -56,7 +57,9 @@ Json DescribeBody(const ApiContext& ctx, const ExecutionRecord& record) {
 Result<Json> DescribeExecution(const ApiContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(ParsedArn arn, RequiredArn(request, "executionArn", {ArnKind::kExecution}));
   ASSIGN_OR_RETURN(ExecutionRecord record, LoadExecution(ctx, arn.arn));
-  return DescribeBody(ctx, record);
+  Json out = DescribeBody(ctx, record);
+  RETURN_IF_ERROR(ApplyExecutionData(request, out));
+  return out;
 }
 
 void StopExecution(const ApiContext& ctx, const Json& request, Reply reply) {
@@ -190,6 +193,8 @@ Result<Json> DescribeStateMachineForExecution(const ApiContext& ctx, const Json&
       revision->attributes.contains("encryptionConfiguration")) {
     out["encryptionConfiguration"] = revision->attributes["encryptionConfiguration"];
   }
+  RETURN_IF_ERROR(ApplyDefinitionData(ctx, request, record.state_machine_arn, revision->revision_id,
+                                      record.type == "EXPRESS", out));
   return out;
 }
 
