@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <unordered_map>
 
+#include "common/limits.h"
 #include "engine/asl/parser.h"
 #include "engine/runtime/activity_queue.h"
 #include "engine/runtime/execution.h"
@@ -92,6 +93,12 @@ class Engine final : public ExecutionEngine {
       if (running_.count(record.arn)) {
         return done(Status(ErrorCode::kExecutionNotRedrivable,
                            "Execution is RUNNING and cannot be redriven"));
+      }
+      if (running_.size() >= limits::kMaxOpenExecutions) {
+        return done(Status(ErrorCode::kExecutionLimitExceeded,
+                           "The maximum number of running executions has been reached. Running "
+                           "executions must end or be stopped before a new execution can be "
+                           "started."));
       }
       // Read here, on the registry: a redrive that just closed is durable.
       auto events = store_.LoadEvents(record.arn);
