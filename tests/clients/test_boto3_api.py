@@ -310,6 +310,68 @@ class Boto3Api(unittest.TestCase):
         types = [e["type"] for e in self.sfn.get_execution_history(executionArn=ex)["events"]]
         self.assertEqual(types[len(history):], ["ExecutionAborted"])
 
+    def test_included_data_and_variable_references(self):
+        definition = {"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Assign": {"x": 1}, "Next": "B"},
+            "B": {"Type": "Pass", "Parameters": {"v.$": "$x"}, "End": True}}}
+        arn = self.create("included", definition)["stateMachineArn"]
+        d = self.sfn.describe_state_machine(stateMachineArn=arn, includedData="ALL_DATA")
+        self.assertEqual(json.loads(d["definition"]), definition)
+        self.assertEqual(d["variableReferences"], {"B": ["x"]})
+        meta = self.sfn.describe_state_machine(stateMachineArn=arn, includedData="METADATA_ONLY")
+        self.assertNotIn("definition", meta)
+        self.assertEqual(meta["name"], "included")
+        ex = self.sfn.start_execution(stateMachineArn=arn, input='{"k": 1}')["executionArn"]
+        wait_done(self.sfn, ex)
+        e = self.sfn.describe_execution(executionArn=ex, includedData="METADATA_ONLY")
+        self.assertEqual(e["status"], "SUCCEEDED")
+        self.assertNotIn("input", e)
+        self.assertNotIn("output", e)
+        self.assertEqual(json.loads(self.sfn.describe_execution(executionArn=ex)["input"]),
+                         {"k": 1})
+        f = self.sfn.describe_state_machine_for_execution(executionArn=ex)
+        self.assertEqual(f["variableReferences"], {"B": ["x"]})
+        self.assertError("ValidationException", self.sfn.describe_state_machine,
+                         stateMachineArn=arn, includedData="NOPE")
+
+    def test_every_list_action_pages(self):
+        sm = self.create("pages")["stateMachineArn"]
+        for i in range(3):
+            self.sfn.create_activity(name="pages-act-%d" % i)
+            self.sfn.start_execution(stateMachineArn=sm, name="p%d" % i)
+            self.sfn.update_state_machine(stateMachineArn=sm, publish=True, definition=json.dumps(
+                {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": i, "End": True}}}))
+        for i in range(3):
+            self.sfn.create_state_machine_alias(name="al%d" % i, routingConfiguration=[
+                {"stateMachineVersionArn": sm + ":1", "weight": 100}])
+        calls = {
+            "list_state_machines": ({}, "stateMachines", "stateMachineArn"),
+            "list_activities": ({}, "activities", "activityArn"),
+            "list_executions": ({"stateMachineArn": sm}, "executions", "executionArn"),
+            "list_state_machine_versions": ({"stateMachineArn": sm}, "stateMachineVersions",
+                                            "stateMachineVersionArn"),
+            "list_state_machine_aliases": ({"stateMachineArn": sm}, "stateMachineAliases",
+                                           "stateMachineAliasArn"),
+            "get_execution_history": ({"executionArn": sm.replace(
+                "stateMachine", "execution") + ":p0"}, "events", "id"),
+        }
+        for name, (args, key, ident) in calls.items():
+            fn = getattr(self.sfn, name)
+            everything = [x[ident] for x in fn(**args)[key]]
+            self.assertGreaterEqual(len(everything), 2, name)
+            paged, token, tokens = [], None, set()
+            while True:
+                page = fn(maxResults=1, **args, **({"nextToken": token} if token else {}))
+                self.assertLessEqual(len(page[key]), 1, name)
+                paged += [x[ident] for x in page[key]]
+                token = page.get("nextToken")
+                if not token:
+                    break
+                self.assertNotIn(token, tokens, name)
+                tokens.add(token)
+            self.assertEqual(paged, everything, name)
+            self.assertError("InvalidToken", fn, nextToken="not-a-token", **args)
+
     def test_restart_keeps_everything(self):
         arn = self.create("durable")["stateMachineArn"]
         ex = self.sfn.start_execution(stateMachineArn=arn, name="before-restart", input='{"n": 1}')

@@ -1185,3 +1185,35 @@ describe('RedriveExecution', () => {
     await call('StopExecution', { executionArn });
   });
 });
+
+describe('includedData', () => {
+  it('METADATA_ONLY leaves out the definition and the execution data; variableReferences', async () => {
+    const definition = {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Assign: { x: 1 }, Next: 'B' },
+        B: { Type: 'Pass', Parameters: { 'v.$': '$x' }, End: true },
+      },
+    };
+    const { stateMachineArn } = await create('js-included', definition);
+    const all = await call('DescribeStateMachine', { stateMachineArn, includedData: 'ALL_DATA' });
+    assert.deepEqual(JSON.parse(all.definition), definition);
+    assert.deepEqual(all.variableReferences, { B: ['x'] });
+    const meta = await call('DescribeStateMachine', { stateMachineArn, includedData: 'METADATA_ONLY' });
+    assert.equal(meta.definition, undefined);
+    assert.equal(meta.name, 'js-included');
+    const { executionArn } = await call('StartExecution', { stateMachineArn, input: '{"k":1}' });
+    await waitDone(executionArn);
+    const e = await call('DescribeExecution', { executionArn, includedData: 'METADATA_ONLY' });
+    assert.equal(e.status, 'SUCCEEDED');
+    assert.equal(e.input, undefined);
+    assert.equal(e.output, undefined);
+    const f = await call('DescribeStateMachineForExecution', { executionArn, includedData: 'ALL_DATA' });
+    assert.deepEqual(f.variableReferences, { B: ['x'] });
+    await expectError(
+      call('DescribeStateMachine', { stateMachineArn, includedData: 'NOPE' }),
+      'ValidationException',
+      /includedData/,
+    );
+  });
+});
