@@ -72,7 +72,7 @@ bool Execution::ReplayCloseStimulus(const storage::HistoryEvent& next) {
 
 void Execution::ApplyRedrive() {
   bool live = replay_pos_ >= replay_.size();
-  redrive_requested_ = false;
+  if (live) redrive_requested_ = false;  // the one asked for (earlier ones are replayed)
   ++redrive_count_;
   Frame& root = *frames_[0];
   Json engine = Json::object();

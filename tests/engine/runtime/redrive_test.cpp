@@ -259,3 +259,40 @@ TEST_CASE("a restart after a redrive resumes the redriven execution from its his
   CHECK(events.back().type == "ExecutionSucceeded");
   store->Close();
 }
+
+TEST_CASE("a Map stopped mid-iteration replays its aborts and re-runs the aborted iterations") {
+  Harness h(nullptr, 1.0);
+  std::string def = R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+      "ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}}}})";
+  std::optional<runtime::ExecutionOutcome> outcome;
+  std::string arn = h.StartOnly(def, NewRecord("[1,2]"), [&](const auto& o) { outcome = o; });
+  auto entered = [&] {
+    int n = 0;
+    if (h.Stored() == 0) return 0;  // not durable yet
+    for (const auto& e : h.History()) n += e.type == "WaitStateEntered";
+    return n;
+  };
+  h.RunUntil([&] { return entered() == 2; });
+  std::optional<Result<EpochMillis>> stopped;
+  h.engine().Stop(arn, std::nullopt, std::nullopt, [&](auto r) { stopped = std::move(r); });
+  h.RunUntil([&] { return stopped.has_value() && outcome.has_value(); });
+  REQUIRE(outcome->status == "ABORTED");
+  size_t before = h.History().size();
+  REQUIRE(Types(h.History(), before - 1) == std::vector<std::string>{"ExecutionAborted"});
+
+  REQUIRE(Redrive(h, arn, def).ok());
+  auto tail = Types(h.History(), before);
+  CHECK(tail == std::vector<std::string>{"ExecutionRedriven", "MapIterationStarted",
+                                         "MapIterationStarted", "WaitStateEntered",
+                                         "WaitStateEntered"});
+  CHECK(Stored(h.store(), arn).status == "RUNNING");
+  std::optional<Result<EpochMillis>> again;
+  h.engine().Stop(arn, std::nullopt, std::nullopt, [&](auto r) { again = std::move(r); });
+  h.RunUntil([&] { return again.has_value(); });
+  RunUntilClosed(h, arn);
+  CHECK(Stored(h.store(), arn).status == "ABORTED");
+  // A second redrive replays both stops.
+  REQUIRE(Redrive(h, arn, def).ok());
+  CHECK(Stored(h.store(), arn).redrive_count == 2);
+  CHECK(h.History().back().type == "WaitStateEntered");
+}
