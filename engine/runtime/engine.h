@@ -106,6 +106,22 @@ class ExecutionEngine {
   virtual void PollActivity(const std::string& activity_arn, const std::string& worker_name,
                             std::function<void(std::optional<ActivityTask>)> done) = 0;
 
+  // RedriveExecution: `record` is a FAILED / ABORTED / TIMED_OUT execution
+  // (checked by the caller), `machine` the definition it ran. Its history is
+  // replayed, ExecutionRedriven (engine data: `client_token`) appended with
+  // the record's new redrive count and date, and the unsuccessful states run
+  // again. `done` gets the redrive date once durable, or
+  // kExecutionNotRedrivable when the engine runs it already or its history
+  // cannot be redriven. The default answers kExecutionNotRedrivable.
+  virtual void Redrive(storage::ExecutionRecord record,
+                       std::shared_ptr<const asl::StateMachine> machine, std::string client_token,
+                       std::function<void(Result<EpochMillis>)> done) {
+    (void)machine;
+    (void)client_token;
+    done(Status(ErrorCode::kExecutionNotRedrivable,
+                "Execution cannot be redriven: '" + record.arn + "'"));
+  }
+
   // Resumes every RUNNING execution found in the store (call once at startup).
   virtual Status Recover() = 0;
 

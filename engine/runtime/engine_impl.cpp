@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <unordered_map>
 
+#include "common/limits.h"
 #include "engine/asl/parser.h"
 #include "engine/runtime/activity_queue.h"
 #include "engine/runtime/execution.h"
@@ -85,6 +86,13 @@ class Engine final : public ExecutionEngine {
     });
   }
 
+  void Redrive(storage::ExecutionRecord record, std::shared_ptr<const asl::StateMachine> machine,
+               std::string client_token, std::function<void(Result<EpochMillis>)> done) override {
+    auto request = std::make_shared<RedriveRequest>(RedriveRequest{
+        std::move(record), std::move(machine), std::move(client_token), std::move(done), false});
+    net::post(registry_, [this, request] { RedriveOnRegistry(request); });
+  }
+
   Status Recover() override {
     auto running = store_.ListRunningExecutions();
     if (!running.ok()) return running.status();
@@ -101,6 +109,49 @@ class Engine final : public ExecutionEngine {
   void Shutdown() override {}
 
  private:
+  struct RedriveRequest {
+    storage::ExecutionRecord record;
+    std::shared_ptr<const asl::StateMachine> machine;
+    std::string token;
+    std::function<void(Result<EpochMillis>)> done;
+    bool waited = false;  // already waited once for a closing execution to leave
+  };
+
+  // Runs on registry_. An execution that just closed (the caller read its
+  // closed record) may still be registered: its on_closed is queued on its
+  // strand, so one hop through that strand lets the erase come first.
+  void RedriveOnRegistry(std::shared_ptr<RedriveRequest> request) {
+    auto it = running_.find(request->record.arn);
+    if (it != running_.end() && !request->waited) {
+      request->waited = true;
+      net::post(it->second->strand(), [this, request] {
+        net::post(registry_, [this, request] { RedriveOnRegistry(request); });
+      });
+      return;
+    }
+    if (it != running_.end()) {
+      return request->done(Status(ErrorCode::kExecutionNotRedrivable,
+                                  "Execution is RUNNING and cannot be redriven"));
+    }
+    if (running_.size() >= limits::kMaxOpenExecutions) {
+      return request->done(
+          Status(ErrorCode::kExecutionLimitExceeded,
+                 "The maximum number of running executions has been reached. Running executions "
+                 "must end or be stopped before a new execution can be started."));
+    }
+    // Read here, on the registry: a redrive that just closed is durable.
+    auto events = store_.LoadEvents(request->record.arn);
+    if (!events.ok()) return request->done(events.status());
+    request->record.status = "RUNNING";
+    auto execution =
+        std::make_shared<Execution>(Services(), std::move(request->record), request->machine);
+    running_[execution->arn()] = execution;
+    net::post(execution->strand(), [execution, request,
+                                    events = std::move(events).value()]() mutable {
+      execution->Redrive(std::move(events), std::move(request->token), std::move(request->done));
+    });
+  }
+
   // Rebuilds one execution from its stored history and lets it continue.
   bool ResumeOne(storage::ExecutionRecord record) {
     auto revision = store_.GetRevision(record.state_machine_arn, record.revision_id);

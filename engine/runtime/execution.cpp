@@ -25,8 +25,10 @@ Execution::Execution(ExecutionServices services, storage::ExecutionRecord record
                                 {"StartTime", FormatIso8601Millis(record_.start_date)},
                                 {"Name", record_.name},
                                 {"RoleArn", record_.role_arn}};
-  // Express executions cannot be redriven: AWS leaves RedriveCount out.
-  if (record_.type != "EXPRESS") context_base_["Execution"]["RedriveCount"] = record_.redrive_count;
+  // Express executions cannot be redriven: AWS leaves RedriveCount out. The
+  // count grows as the history's ExecutionRedriven events are (re)applied.
+  if (record_.type != "EXPRESS") context_base_["Execution"]["RedriveCount"] = 0;
+  timeout_base_ = record_.start_date;
   context_base_["StateMachine"] = {{"Id", record_.state_machine_arn}, {"Name", sm_name}};
   // Every state copies $$; a large input copied per Map iteration is quadratic.
   if (!machine_->reads_context) context_base_["Execution"].erase("Input");
@@ -65,6 +67,10 @@ void Execution::Begin(std::function<void(Status)> started,
 void Execution::Resume(std::vector<storage::HistoryEvent> events,
                        std::function<void(const ExecutionOutcome&)> finished) {
   finished_ = std::move(finished);
+  StartReplay(std::move(events));
+}
+
+void Execution::StartReplay(std::vector<storage::HistoryEvent> events) {
   first_batch_ = false;
   replay_ = std::move(events);
   replay_pos_ = 0;
@@ -84,6 +90,13 @@ void Execution::Stop(std::optional<std::string> error, std::optional<std::string
     done(Status(ErrorCode::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn() + "'"));
     return;
   }
+  AbortNow(std::move(error), std::move(cause));
+  EpochMillis stopped = outcome_.stop_date;
+  Flush();
+  done(stopped);
+}
+
+void Execution::AbortNow(std::optional<std::string> error, std::optional<std::string> cause) {
   // AWS records a stop during a Wait as ExecutionAborted alone, pointing where
   // the WaitStateEntered pointed.
   Frame& root = *frames_[0];
@@ -98,9 +111,6 @@ void Execution::Stop(std::optional<std::string> error, std::optional<std::string
   if (error) details["error"] = *error;
   if (cause) details["cause"] = *cause;
   CloseExecution("ABORTED", "ExecutionAborted", std::move(details), std::nullopt, error, cause);
-  EpochMillis stopped = outcome_.stop_date;
-  Flush();
-  done(stopped);
 }
 
 // ---------------------------------------------------------------- events
@@ -117,6 +127,7 @@ int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, boo
           arn(), stored.id, stored.type, type);
       replaying_ = false;
       closed_ = true;
+      FailRedrive("Execution cannot be redriven: its history does not replay");
       return last_event_id_;
     }
     last_event_id_ = stored.id;
@@ -155,29 +166,42 @@ void Execution::Flush() {
   bool first = first_batch_;
   first_batch_ = false;
   bool closing = closed_;
+  std::function<void(Result<EpochMillis>)> redriven;
+  if (redrive_in_batch_) redriven = std::move(redrive_done_);
+  redrive_in_batch_ = false;
+  EpochMillis redrive_date = record_.redrive_date.value_or(0);
   auto self = shared_from_this();
-  services_.store->Commit(std::move(batch), [self, first, closing](Status status) {
-    net::post(self->strand_, [self, first, closing, status]() {
-      if (first) {
-        auto started = std::move(self->started_);
-        if (started) started(status);
-        if (!status.ok()) {
-          self->closed_ = true;
-          if (self->timeout_timer_) self->timeout_timer_->cancel();
-          if (self->services_.on_closed) self->services_.on_closed(self->arn());
-          return;
-        }
-        if (!closing) {
-          self->ArmExecutionTimeout();
-          self->Schedule(0);
-          self->Drain();
-        }
-      }
-      if (closing) {
-        if (self->finished_) self->finished_(self->outcome_);
-        if (self->services_.on_closed) self->services_.on_closed(self->arn());
-      }
-    });
+  services_.store->Commit(std::move(batch), [self, first, closing, redriven = std::move(redriven),
+                                             redrive_date](Status status) mutable {
+    net::post(self->strand_,
+              [self, first, closing, status, redriven = std::move(redriven), redrive_date]() {
+                if (redriven) {
+                  if (status.ok()) {
+                    redriven(redrive_date);
+                  } else {
+                    redriven(status);
+                  }
+                }
+                if (first) {
+                  auto started = std::move(self->started_);
+                  if (started) started(status);
+                  if (!status.ok()) {
+                    self->closed_ = true;
+                    if (self->timeout_timer_) self->timeout_timer_->cancel();
+                    if (self->services_.on_closed) self->services_.on_closed(self->arn());
+                    return;
+                  }
+                  if (!closing) {
+                    self->ArmExecutionTimeout();
+                    self->Schedule(0);
+                    self->Drain();
+                  }
+                }
+                if (closing) {
+                  if (self->finished_) self->finished_(self->outcome_);
+                  if (self->services_.on_closed) self->services_.on_closed(self->arn());
+                }
+              });
   });
 }
 
@@ -218,12 +242,14 @@ void Execution::Drain() {
 bool Execution::ReplayNextStimulus() {
   if (replay_pos_ >= replay_.size()) return false;
   const storage::HistoryEvent& next = replay_[replay_pos_];
+  if (ReplayCloseStimulus(next)) return true;
   int id = next.engine.is_object() ? next.engine.value("f", -1) : -1;
   if (id < 0 || id >= static_cast<int>(frames_.size()) || !frames_[id]->on_wake) {
     spdlog::error("{}: replay cannot place stored event {} ({}); the execution is left RUNNING",
                   arn(), next.id, next.type);
     replaying_ = false;
     closed_ = true;
+    FailRedrive("Execution cannot be redriven: its history does not replay");
     return false;
   }
   Wake(*frames_[id]);
@@ -232,6 +258,8 @@ bool Execution::ReplayNextStimulus() {
 
 void Execution::FinishReplay() {
   replaying_ = false;
+  if (redrive_requested_)
+    FailRedrive("Execution cannot be redriven: its history does not end in a failure");
   replay_.clear();
   replay_.shrink_to_fit();
   for (auto& f : frames_) {
@@ -361,6 +389,10 @@ void Execution::CloseExecution(const std::string& status, const std::string& eve
                                Json details, std::optional<std::string> output,
                                std::optional<std::string> error, std::optional<std::string> cause) {
   Emit(*frames_[0], event_type, std::move(details));
+  if (redrive_requested_ && status == "SUCCEEDED") {
+    return FailRedrive("Execution is SUCCEEDED and cannot be redriven");
+  }
+  if (status != "SUCCEEDED" && RedriveFollows()) return ApplyRedrive();
   closed_ = true;
   for (auto& f : frames_) {
     if (f->timer) f->timer->cancel();
@@ -442,19 +474,23 @@ void Execution::Wake(Frame& frame) {
 void Execution::ArmExecutionTimeout() {
   if (!machine_->timeout_seconds) return;
   double scale = services_.options.wait_time_scale;
-  EpochMillis deadline = record_.start_date + *machine_->timeout_seconds * 1000;
+  EpochMillis deadline = timeout_base_ + *machine_->timeout_seconds * 1000;
   EpochMillis remaining = std::max<EpochMillis>(0, deadline - services_.clock->NowMillis());
   auto delay =
       std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(remaining) * scale));
   timeout_timer_ = std::make_unique<net::steady_timer>(strand_, delay);
   auto self = shared_from_this();
   timeout_timer_->async_wait([self](const boost::system::error_code& ec) {
-    if (ec || self->closed_) return;
-    self->AbortFrames(0, AbortEvents::kNone);
-    self->CloseExecution("TIMED_OUT", "ExecutionTimedOut", {{"error", errors::kTimeout}},
-                         std::nullopt, std::string(errors::kTimeout), std::nullopt);
+    if (ec || self->closed_ || self->replaying_) return;
+    self->TimeOutNow();
     self->Flush();
   });
+}
+
+void Execution::TimeOutNow() {
+  AbortFrames(0, AbortEvents::kNone);
+  CloseExecution("TIMED_OUT", "ExecutionTimedOut", {{"error", errors::kTimeout}}, std::nullopt,
+                 std::string(errors::kTimeout), std::nullopt);
 }
 
 }  // namespace stepline::runtime

@@ -137,6 +137,11 @@ class Execution : public std::enable_shared_from_this<Execution> {
   // RUNNING execution), then continues live.
   void Resume(std::vector<storage::HistoryEvent> events,
               std::function<void(const ExecutionOutcome&)> finished);
+  // RedriveExecution (redrive.cpp): replays `events` (the whole history of
+  // this closed execution), then appends ExecutionRedriven and re-runs the
+  // unsuccessful states. `done` gets the redrive date once that is durable.
+  void Redrive(std::vector<storage::HistoryEvent> events, std::string client_token,
+               std::function<void(Result<EpochMillis>)> done);
   // SendTask* for the task waiting on `token`: OK, or kTaskTimedOut when no
   // task waits on it any more.
   Status AnswerTask(const std::string& token, TaskAnswer answer);
@@ -186,6 +191,21 @@ class Execution : public std::enable_shared_from_this<Execution> {
   bool ReplayNextStimulus();
   void FinishReplay();
   void ArmExecutionTimeout();
+  void StartReplay(std::vector<storage::HistoryEvent> events);
+  void AbortNow(std::optional<std::string> error, std::optional<std::string> cause);
+  void TimeOutNow();
+
+  // --- redrive (redrive.cpp) ---
+  // True when the close event just emitted is followed by a redrive (stored,
+  // or the one Redrive asked for once the replay is exhausted).
+  bool RedriveFollows() const;
+  void ApplyRedrive();
+  void ReviveFrame(Frame& frame, int64_t cursor);
+  bool ReviveChildren(Frame& frame, int64_t cursor);
+  // A closed stimulus the replay meets when every frame is blocked: a stop
+  // (…Aborted events up to ExecutionAborted) or the execution timeout.
+  bool ReplayCloseStimulus(const storage::HistoryEvent& next);
+  void FailRedrive(const std::string& why);
 
   // --- errors, retry and catch (recovery.cpp... errors.cpp) ---
   void HandleStateError(Frame& frame, StatesError error);
@@ -247,6 +267,14 @@ class Execution : public std::enable_shared_from_this<Execution> {
   std::vector<storage::HistoryEvent> replay_;
   size_t replay_pos_ = 0;
   bool replaying_ = false;
+  // Redrive state: redrives applied so far (replayed or live), the base of
+  // the execution timeout (start or last redrive), and a pending live redrive.
+  int64_t redrive_count_ = 0;
+  EpochMillis timeout_base_ = 0;
+  bool redrive_requested_ = false;
+  bool redrive_in_batch_ = false;
+  std::string redrive_token_;
+  std::function<void(Result<EpochMillis>)> redrive_done_;
 };
 
 }  // namespace stepline::runtime

@@ -3,6 +3,8 @@
 #include "common/limits.h"
 #include "engine/runtime/engine.h"
 #include "server/api/actions.h"
+#include "server/api/included_data.h"
+#include "server/api/redrive.h"
 #include "server/api/resources.h"
 
 namespace stepline::api {
@@ -10,23 +12,16 @@ namespace {
 
 using storage::ExecutionRecord;
 
-constexpr EpochMillis kRedriveWindowMillis = 14LL * 24 * 3600 * 1000;
-
 // redriveStatus and, when not redrivable, redriveStatusReason.
 void AddRedriveStatus(const ApiContext& ctx, const ExecutionRecord& record, Json& out) {
-  const std::string& status = record.status;
-  bool closed_in_error = status == "FAILED" || status == "TIMED_OUT" || status == "ABORTED";
-  if (closed_in_error && !record.map_run_arn.empty()) {
+  std::optional<std::string> refusal = RedriveRefusal(record, ctx.Now());
+  if (!refusal && !record.map_run_arn.empty()) {
     out["redriveStatus"] = "REDRIVABLE_BY_MAP_RUN";
-  } else if (closed_in_error &&
-             ctx.Now() - record.stop_date.value_or(ctx.Now()) <= kRedriveWindowMillis) {
+  } else if (!refusal) {
     out["redriveStatus"] = "REDRIVABLE";
-  } else if (closed_in_error) {
-    out["redriveStatus"] = "NOT_REDRIVABLE";
-    out["redriveStatusReason"] = "Execution can no longer be redriven";
   } else {
     out["redriveStatus"] = "NOT_REDRIVABLE";
-    out["redriveStatusReason"] = "Execution is " + status + " and cannot be redriven";
+    out["redriveStatusReason"] = *refusal;
   }
 }
 
@@ -62,7 +57,9 @@ Json DescribeBody(const ApiContext& ctx, const ExecutionRecord& record) {
 Result<Json> DescribeExecution(const ApiContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(ParsedArn arn, RequiredArn(request, "executionArn", {ArnKind::kExecution}));
   ASSIGN_OR_RETURN(ExecutionRecord record, LoadExecution(ctx, arn.arn));
-  return DescribeBody(ctx, record);
+  Json out = DescribeBody(ctx, record);
+  RETURN_IF_ERROR(ApplyExecutionData(request, out));
+  return out;
 }
 
 void StopExecution(const ApiContext& ctx, const Json& request, Reply reply) {
@@ -196,6 +193,8 @@ Result<Json> DescribeStateMachineForExecution(const ApiContext& ctx, const Json&
       revision->attributes.contains("encryptionConfiguration")) {
     out["encryptionConfiguration"] = revision->attributes["encryptionConfiguration"];
   }
+  RETURN_IF_ERROR(ApplyDefinitionData(ctx, request, record.state_machine_arn, revision->revision_id,
+                                      record.type == "EXPRESS", out));
   return out;
 }
 

@@ -15,7 +15,7 @@
 namespace stepline::api {
 
 const char* const kNotImplementedActions[] = {
-    "RedriveExecution", "TestState", "DescribeMapRun", "ListMapRuns", "UpdateMapRun", nullptr,
+    "TestState", "DescribeMapRun", "ListMapRuns", "UpdateMapRun", nullptr,
 };
 
 Action Sync(SyncAction action) {
@@ -64,6 +64,7 @@ class Handler final : public ApiHandler {
     RegisterVersionActions(table_);
     RegisterAliasActions(table_);
     RegisterValidateActions(table_);
+    RegisterRedriveActions(table_);
   }
 
   void Handle(ApiRequest request, Responder respond) override {

@@ -6,6 +6,7 @@
 #include "common/limits.h"
 #include "engine/asl/parser.h"
 #include "server/api/actions.h"
+#include "server/api/included_data.h"
 #include "server/api/resources.h"
 #include "server/api/versions.h"
 
@@ -191,7 +192,7 @@ Json DescribeBody(const std::string& arn, const StateMachineRecord& machine,
   return out;
 }
 
-Result<Json> DescribeVersion(const ApiContext& ctx, const ParsedArn& arn) {
+Result<Json> DescribeVersion(const ApiContext& ctx, const Json& request, const ParsedArn& arn) {
   ASSIGN_OR_RETURN(std::optional<storage::VersionRecord> version,
                    ctx.deps.store->GetVersion(arn.arn));
   if (!version) return StateMachineDoesNotExist(arn.arn);
@@ -203,6 +204,8 @@ Result<Json> DescribeVersion(const ApiContext& ctx, const ParsedArn& arn) {
                           revision->attributes, version->creation_date,
                           VisibleRevisionId(machine.attributes, version->revision_id));
   if (!version->description.empty()) out["description"] = version->description;
+  RETURN_IF_ERROR(ApplyDefinitionData(ctx, request, machine.arn, version->revision_id,
+                                      machine.type == "EXPRESS", out));
   return out;
 }
 
@@ -210,13 +213,16 @@ Result<Json> DescribeStateMachine(const ApiContext& ctx, const Json& request) {
   ASSIGN_OR_RETURN(ParsedArn arn, RequiredArn(request, "stateMachineArn",
                                               {ArnKind::kStateMachine, ArnKind::kVersion,
                                                ArnKind::kAlias, ArnKind::kLabeled}));
-  if (arn.kind == ArnKind::kVersion) return DescribeVersion(ctx, arn);
+  if (arn.kind == ArnKind::kVersion) return DescribeVersion(ctx, request, arn);
   if (arn.kind == ArnKind::kLabeled) RETURN_IF_ERROR(RequireUnqualified(arn));
   if (arn.kind == ArnKind::kAlias) return StateMachineDoesNotExist(arn.arn);
   ASSIGN_OR_RETURN(StateMachineRecord machine, LoadStateMachine(ctx, arn.arn));
-  return DescribeBody(machine.arn, machine, machine.definition, machine.role_arn,
-                      machine.attributes, machine.creation_date,
-                      VisibleRevisionId(machine.attributes, machine.revision_id));
+  Json out = DescribeBody(machine.arn, machine, machine.definition, machine.role_arn,
+                          machine.attributes, machine.creation_date,
+                          VisibleRevisionId(machine.attributes, machine.revision_id));
+  RETURN_IF_ERROR(ApplyDefinitionData(ctx, request, machine.arn, machine.revision_id,
+                                      machine.type == "EXPRESS", out));
+  return out;
 }
 
 // The members UpdateStateMachine may change.

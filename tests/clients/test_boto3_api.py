@@ -27,6 +27,27 @@ PASS_CHAIN = {
     },
 }
 WAIT_LONG = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": True}}}
+# Fails until redriven: the Pass state calls an undefined JSONata function
+# while $$.Execution.RedriveCount is 0.
+FAILS_UNTIL_REDRIVEN = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "A",
+    "States": {
+        "A": {"Type": "Pass", "Output": {"a": 1}, "Next": "B"},
+        "B": {"Type": "Pass", "End": True, "Output":
+              "{% $states.context.Execution.RedriveCount = 0 ? $nope() : "
+              "{'redrives': $states.context.Execution.RedriveCount} %}"},
+    },
+}
+# A Map whose second item fails until redriven (MaxConcurrency 1: the third never starts).
+MAP_FAILS_UNTIL_REDRIVEN = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "M",
+    "States": {"M": {"Type": "Map", "MaxConcurrency": 1, "End": True, "ItemProcessor": {
+        "StartAt": "I", "States": {"I": {"Type": "Pass", "End": True, "Output":
+            "{% $states.input = 2 and $states.context.Execution.RedriveCount = 0 ? $nope() : "
+            "$states.input * 10 %}"}}}}},
+}
 
 
 def client(endpoint):
@@ -198,6 +219,158 @@ class Boto3Api(unittest.TestCase):
     def test_unknown_execution(self):
         self.assertError("ExecutionDoesNotExist", self.sfn.describe_execution,
                          executionArn="arn:aws:states:us-east-1:123456789012:execution:no:no")
+
+    def test_redrive_resumes_from_the_failed_state(self):
+        arn = self.create("redrive", FAILS_UNTIL_REDRIVEN)["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn, name="r1")["executionArn"]
+        failed = wait_done(self.sfn, ex)
+        self.assertEqual(failed["status"], "FAILED")
+        self.assertEqual(failed["redriveStatus"], "REDRIVABLE")
+        self.assertEqual(failed["redriveCount"], 0)
+        before = self.sfn.get_execution_history(executionArn=ex)["events"]
+        out = self.sfn.redrive_execution(executionArn=ex, clientToken="tok-1")
+        self.assertGreater(out["redriveDate"].timestamp(), 1.6e9)
+        self.assertEqual(self.sfn.redrive_execution(executionArn=ex, clientToken="tok-1")
+                         ["redriveDate"], out["redriveDate"])
+        d = wait_done(self.sfn, ex)
+        self.assertEqual(d["status"], "SUCCEEDED")
+        self.assertEqual(json.loads(d["output"]), {"redrives": 1})
+        self.assertEqual(d["redriveCount"], 1)
+        self.assertEqual(d["redriveDate"], out["redriveDate"])
+        self.assertEqual(d["redriveStatus"], "NOT_REDRIVABLE")
+        self.assertEqual(d["redriveStatusReason"], "Execution is SUCCEEDED and cannot be redriven")
+        events = self.sfn.get_execution_history(executionArn=ex)["events"]
+        self.assertEqual(events[:len(before)], before)
+        tail = events[len(before):]
+        self.assertEqual([e["type"] for e in tail],
+                         ["ExecutionRedriven", "PassStateEntered", "PassStateExited",
+                          "ExecutionSucceeded"])
+        self.assertEqual(tail[0]["executionRedrivenEventDetails"], {"redriveCount": 1})
+        self.assertEqual(tail[0]["previousEventId"], before[-1]["id"])
+        self.assertEqual(tail[1]["stateEnteredEventDetails"]["name"], "B")
+        listed = self.sfn.list_executions(stateMachineArn=arn, redriveFilter="REDRIVEN")
+        self.assertEqual([e["executionArn"] for e in listed["executions"]], [ex])
+        self.assertEqual(listed["executions"][0]["redriveCount"], 1)
+        self.assertEqual(self.sfn.list_executions(
+            stateMachineArn=arn, redriveFilter="NOT_REDRIVEN")["executions"], [])
+        msg = self.assertError("ExecutionNotRedrivable", self.sfn.redrive_execution,
+                               executionArn=ex)
+        self.assertEqual(msg, "Execution is SUCCEEDED and cannot be redriven")
+
+    def test_redrive_reruns_only_failed_map_iterations(self):
+        arn = self.create("redrive-map", MAP_FAILS_UNTIL_REDRIVEN)["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn, input="[1, 2, 3]")["executionArn"]
+        self.assertEqual(wait_done(self.sfn, ex)["status"], "FAILED")
+        self.sfn.redrive_execution(executionArn=ex)
+        d = wait_done(self.sfn, ex)
+        self.assertEqual(d["status"], "SUCCEEDED")
+        self.assertEqual(json.loads(d["output"]), [10, 20, 30])
+        events = self.sfn.get_execution_history(executionArn=ex)["events"]
+        started = [e["mapIterationStartedEventDetails"]["index"] for e in events
+                   if e["type"] == "MapIterationStarted"]
+        self.assertEqual(started, [0, 1, 1, 2])  # item 1 again, item 3 for the first time
+
+    def test_redrive_errors(self):
+        arn = self.create("redrive-errors", WAIT_LONG)["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn)["executionArn"]
+        msg = self.assertError("ExecutionNotRedrivable", self.sfn.redrive_execution,
+                               executionArn=ex)
+        self.assertEqual(msg, "Execution is RUNNING and cannot be redriven")
+        self.assertError("ExecutionDoesNotExist", self.sfn.redrive_execution,
+                         executionArn="arn:aws:states:us-east-1:123456789012:execution:no:no")
+        self.assertError("InvalidArn", self.sfn.redrive_execution, executionArn="nope")
+        self.assertError("ValidationException", self.sfn.redrive_execution, executionArn=ex,
+                         clientToken="x" * 65)
+        # A stopped execution is redriven into its Wait again.
+        self.sfn.stop_execution(executionArn=ex)
+        self.assertEqual(wait_done(self.sfn, ex)["status"], "ABORTED")
+        self.sfn.redrive_execution(executionArn=ex)
+        self.assertEqual(self.sfn.describe_execution(executionArn=ex)["status"], "RUNNING")
+        types = [e["type"] for e in self.sfn.get_execution_history(executionArn=ex)["events"]]
+        self.assertEqual(types[-2:], ["ExecutionRedriven", "WaitStateEntered"])
+        self.sfn.stop_execution(executionArn=ex)
+
+    def test_redrive_survives_a_restart(self):
+        arn = self.create("redrive-restart", {"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Next": "W"},
+            "W": {"Type": "Wait", "Seconds": 3600, "End": True}}})["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn)["executionArn"]
+        time.sleep(0.2)
+        self.sfn.stop_execution(executionArn=ex)
+        wait_done(self.sfn, ex)
+        self.sfn.redrive_execution(executionArn=ex)
+        history = self.sfn.get_execution_history(executionArn=ex)["events"]
+        self.server.restart()
+        d = self.sfn.describe_execution(executionArn=ex)
+        self.assertEqual((d["status"], d["redriveCount"]), ("RUNNING", 1))
+        self.assertEqual(self.sfn.get_execution_history(executionArn=ex)["events"], history)
+        self.sfn.stop_execution(executionArn=ex)
+        d = wait_done(self.sfn, ex)
+        self.assertEqual(d["status"], "ABORTED")
+        types = [e["type"] for e in self.sfn.get_execution_history(executionArn=ex)["events"]]
+        self.assertEqual(types[len(history):], ["ExecutionAborted"])
+
+    def test_included_data_and_variable_references(self):
+        definition = {"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Assign": {"x": 1}, "Next": "B"},
+            "B": {"Type": "Pass", "Parameters": {"v.$": "$x"}, "End": True}}}
+        arn = self.create("included", definition)["stateMachineArn"]
+        d = self.sfn.describe_state_machine(stateMachineArn=arn, includedData="ALL_DATA")
+        self.assertEqual(json.loads(d["definition"]), definition)
+        self.assertEqual(d["variableReferences"], {"B": ["x"]})
+        meta = self.sfn.describe_state_machine(stateMachineArn=arn, includedData="METADATA_ONLY")
+        self.assertNotIn("definition", meta)
+        self.assertEqual(meta["name"], "included")
+        ex = self.sfn.start_execution(stateMachineArn=arn, input='{"k": 1}')["executionArn"]
+        wait_done(self.sfn, ex)
+        e = self.sfn.describe_execution(executionArn=ex, includedData="METADATA_ONLY")
+        self.assertEqual(e["status"], "SUCCEEDED")
+        self.assertNotIn("input", e)
+        self.assertNotIn("output", e)
+        self.assertEqual(json.loads(self.sfn.describe_execution(executionArn=ex)["input"]),
+                         {"k": 1})
+        f = self.sfn.describe_state_machine_for_execution(executionArn=ex)
+        self.assertEqual(f["variableReferences"], {"B": ["x"]})
+        self.assertError("ValidationException", self.sfn.describe_state_machine,
+                         stateMachineArn=arn, includedData="NOPE")
+
+    def test_every_list_action_pages(self):
+        sm = self.create("pages")["stateMachineArn"]
+        for i in range(3):
+            self.sfn.create_activity(name="pages-act-%d" % i)
+            self.sfn.start_execution(stateMachineArn=sm, name="p%d" % i)
+            self.sfn.update_state_machine(stateMachineArn=sm, publish=True, definition=json.dumps(
+                {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": i, "End": True}}}))
+        for i in range(3):
+            self.sfn.create_state_machine_alias(name="al%d" % i, routingConfiguration=[
+                {"stateMachineVersionArn": sm + ":1", "weight": 100}])
+        calls = {
+            "list_state_machines": ({}, "stateMachines", "stateMachineArn"),
+            "list_activities": ({}, "activities", "activityArn"),
+            "list_executions": ({"stateMachineArn": sm}, "executions", "executionArn"),
+            "list_state_machine_versions": ({"stateMachineArn": sm}, "stateMachineVersions",
+                                            "stateMachineVersionArn"),
+            "list_state_machine_aliases": ({"stateMachineArn": sm}, "stateMachineAliases",
+                                           "stateMachineAliasArn"),
+            "get_execution_history": ({"executionArn": sm.replace(
+                "stateMachine", "execution") + ":p0"}, "events", "id"),
+        }
+        for name, (args, key, ident) in calls.items():
+            fn = getattr(self.sfn, name)
+            everything = [x[ident] for x in fn(**args)[key]]
+            self.assertGreaterEqual(len(everything), 2, name)
+            paged, token, tokens = [], None, set()
+            while True:
+                page = fn(maxResults=1, **args, **({"nextToken": token} if token else {}))
+                self.assertLessEqual(len(page[key]), 1, name)
+                paged += [x[ident] for x in page[key]]
+                token = page.get("nextToken")
+                if not token:
+                    break
+                self.assertNotIn(token, tokens, name)
+                tokens.add(token)
+            self.assertEqual(paged, everything, name)
+            self.assertError("InvalidToken", fn, nextToken="not-a-token", **args)
 
     def test_restart_keeps_everything(self):
         arn = self.create("durable")["stateMachineArn"]

@@ -1105,12 +1105,115 @@ describe('ValidateStateMachineDefinition', () => {
   });
 });
 
-describe('actions Stepline does not implement yet', () => {
-  it('answer a clean 400 the SDK surfaces as UnknownOperationException', async () => {
+describe('RedriveExecution', () => {
+  // Fails until redriven: an undefined JSONata function while RedriveCount is 0.
+  const FAILS_UNTIL_REDRIVEN = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'A',
+    States: {
+      A: { Type: 'Pass', Output: { a: 1 }, Next: 'B' },
+      B: {
+        Type: 'Pass',
+        End: true,
+        Output:
+          "{% $states.context.Execution.RedriveCount = 0 ? $nope() : {'redrives': $states.context.Execution.RedriveCount} %}",
+      },
+    },
+  };
+
+  it('resumes a failed execution from the failed state, idempotent on clientToken', async () => {
+    const { stateMachineArn } = await create('js-redrive', FAILS_UNTIL_REDRIVEN);
+    const { executionArn } = await call('StartExecution', { stateMachineArn });
+    const failed = await waitDone(executionArn);
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.redriveStatus, 'REDRIVABLE');
+    const before = (await call('GetExecutionHistory', { executionArn })).events;
+    const out = await call('RedriveExecution', { executionArn, clientToken: 'js-token' });
+    assertRecentDate(out.redriveDate, 'redriveDate');
+    const again = await call('RedriveExecution', { executionArn, clientToken: 'js-token' });
+    assert.equal(again.redriveDate.getTime(), out.redriveDate.getTime());
+    const d = await waitDone(executionArn);
+    assert.equal(d.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(d.output), { redrives: 1 });
+    assert.equal(d.redriveCount, 1);
+    assert.equal(d.redriveDate.getTime(), out.redriveDate.getTime());
+    assert.equal(d.redriveStatusReason, 'Execution is SUCCEEDED and cannot be redriven');
+    const { events } = await call('GetExecutionHistory', { executionArn });
+    assert.deepEqual(
+      events.slice(before.length).map((e) => e.type),
+      ['ExecutionRedriven', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+    );
+    assert.deepEqual(events[before.length].executionRedrivenEventDetails, { redriveCount: 1 });
+    const listed = await call('ListExecutions', { stateMachineArn, redriveFilter: 'REDRIVEN' });
+    assert.deepEqual(listed.executions.map((e) => e.executionArn), [executionArn]);
+    assert.equal(listed.executions[0].redriveCount, 1);
+    assertRecentDate(listed.executions[0].redriveDate, 'list redriveDate');
+  });
+
+  it('rejects running, succeeded, unknown and malformed executions as AWS does', async () => {
+    const { stateMachineArn } = await create('js-redrive-errors', WAIT_LONG);
+    const { executionArn } = await call('StartExecution', { stateMachineArn });
+    await expectError(
+      call('RedriveExecution', { executionArn }),
+      'ExecutionNotRedrivable',
+      'Execution is RUNNING and cannot be redriven',
+    );
+    await call('StopExecution', { executionArn });
+    await waitDone(executionArn);
+    const ok = await create('js-redrive-ok', SUCCEED);
+    const done = await call('StartExecution', { stateMachineArn: ok.stateMachineArn });
+    await waitDone(done.executionArn);
+    await expectError(
+      call('RedriveExecution', { executionArn: done.executionArn }),
+      'ExecutionNotRedrivable',
+      'Execution is SUCCEEDED and cannot be redriven',
+    );
     await expectError(
       call('RedriveExecution', { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:x:y' }),
-      'UnknownOperationException',
-      'Operation RedriveExecution is not implemented by Stepline yet',
+      'ExecutionDoesNotExist',
+    );
+    await expectError(call('RedriveExecution', { executionArn: 'nope' }), 'InvalidArn');
+    await expectError(
+      call('RedriveExecution', { executionArn, clientToken: 'x'.repeat(65) }),
+      'ValidationException',
+    );
+    // The aborted execution is redriven back into its Wait.
+    await call('RedriveExecution', { executionArn });
+    const d = await call('DescribeExecution', { executionArn });
+    assert.equal(d.status, 'RUNNING');
+    assert.equal(d.redriveCount, 1);
+    await call('StopExecution', { executionArn });
+  });
+});
+
+describe('includedData', () => {
+  it('METADATA_ONLY leaves out the definition and the execution data; variableReferences', async () => {
+    const definition = {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Assign: { x: 1 }, Next: 'B' },
+        B: { Type: 'Pass', Parameters: { 'v.$': '$x' }, End: true },
+      },
+    };
+    const { stateMachineArn } = await create('js-included', definition);
+    const all = await call('DescribeStateMachine', { stateMachineArn, includedData: 'ALL_DATA' });
+    assert.deepEqual(JSON.parse(all.definition), definition);
+    assert.deepEqual(all.variableReferences, { B: ['x'] });
+    const meta = await call('DescribeStateMachine', { stateMachineArn, includedData: 'METADATA_ONLY' });
+    assert.equal(meta.definition, undefined);
+    assert.equal(meta.name, 'js-included');
+    const { executionArn } = await call('StartExecution', { stateMachineArn, input: '{"k":1}' });
+    await waitDone(executionArn);
+    const e = await call('DescribeExecution', { executionArn, includedData: 'METADATA_ONLY' });
+    assert.equal(e.status, 'SUCCEEDED');
+    assert.equal(e.input, undefined);
+    assert.equal(e.output, undefined);
+    const f = await call('DescribeStateMachineForExecution', { executionArn, includedData: 'ALL_DATA' });
+    assert.deepEqual(f.variableReferences, { B: ['x'] });
+    await expectError(
+      call('DescribeStateMachine', { stateMachineArn, includedData: 'NOPE' }),
+      'ValidationException',
+      /includedData/,
     );
   });
 });

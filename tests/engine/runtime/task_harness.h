@@ -147,6 +147,7 @@ class Harness {
 
   runtime::ExecutionEngine& engine() { return *engine_; }
   storage::Store& store() { return *store_; }
+  const std::string& arn() const { return arn_; }  // of the last execution started
 
  private:
   net::io_context io_;

@@ -89,6 +89,32 @@ class FakeEngine final : public runtime::ExecutionEngine {
     done(std::move(task));
   }
 
+  // Appends ExecutionRedriven (with the token) and marks the record RUNNING
+  // with its new redrive count and date, as the engine does.
+  void Redrive(storage::ExecutionRecord record, std::shared_ptr<const asl::StateMachine> machine,
+               std::string client_token, std::function<void(Result<EpochMillis>)> done) override {
+    REQUIRE(machine != nullptr);
+    redrives.push_back(record.arn);
+    auto events = store_.LoadEvents(record.arn);
+    if (!events.ok()) return done(events.status());
+    storage::HistoryEvent event;
+    event.id = events->back().id + 1;
+    event.previous_event_id = events->back().id;
+    event.timestamp = clock_.NowMillis();
+    event.type = "ExecutionRedriven";
+    event.details = {{"redriveCount", record.redrive_count + 1}};
+    event.engine = {{"token", client_token}};
+    storage::WriteBatch batch;
+    batch.append_events.push_back({record.arn, {event}});
+    batch.update_executions.push_back({record.arn, "RUNNING", std::nullopt, std::nullopt,
+                                       std::nullopt, std::nullopt, record.redrive_count + 1,
+                                       event.timestamp});
+    Status st = store_.CommitAndWait(std::move(batch));
+    if (!st.ok()) return done(st);
+    done(event.timestamp);
+  }
+
+  std::vector<std::string> redrives;
   std::vector<std::pair<std::string, runtime::TaskAnswer>> answers;
   std::vector<std::pair<std::string, std::string>> polls;
   std::optional<runtime::ActivityTask> next_activity_task;
