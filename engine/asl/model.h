@@ -180,6 +180,22 @@ struct ItemReaderSpec {
   std::optional<jsonpath::PayloadTemplate> parameters_jsonpath;
   std::optional<jsonata::Template> arguments_jsonata;
   Json reader_config;  // InputType, CSVHeaderLocation, CSVHeaders, CSVDelimiter, MaxItems(+Path)...
+  DynamicNumber max_items;  // ReaderConfig.MaxItems(+Path)
+};
+
+// Distributed Map ItemBatcher: numbers and BatchInput compiled.
+struct ItemBatcherSpec {
+  DynamicNumber max_items_per_batch;
+  DynamicNumber max_input_bytes_per_batch;
+  std::optional<jsonpath::PayloadTemplate> batch_input;  // JSONPath
+  std::optional<jsonata::Template> batch_input_jsonata;  // JSONata
+};
+
+// Distributed Map ResultWriter (s3:putObject): Bucket and Prefix.
+struct ResultWriterSpec {
+  std::string resource;
+  std::optional<jsonpath::PayloadTemplate> parameters;  // JSONPath
+  std::optional<jsonata::Template> arguments;           // JSONata
 };
 
 struct MapSpec {
@@ -196,6 +212,8 @@ struct MapSpec {
   std::optional<ItemReaderSpec> item_reader;
   std::optional<Json> item_batcher;   // distributed only, raw
   std::optional<Json> result_writer;  // distributed only, raw
+  std::optional<ItemBatcherSpec> batcher;
+  std::optional<ResultWriterSpec> writer;
   std::string label;
 };
 

@@ -1,0 +1,264 @@
+// Distributed Map runs: ItemReader, ItemBatcher and ResultWriter (see map_run.h).
+#include "engine/runtime/map_run.h"
+
+#include <boost/asio/post.hpp>
+
+#include "common/ids.h"
+#include "common/timefmt.h"
+#include "engine/runtime/dataflow.h"
+#include "engine/runtime/map_items.h"
+#include "engine/runtime/scope.h"
+
+namespace stepline::runtime {
+namespace {
+
+constexpr const char* kResultWriterFailed = "States.ResultWriterFailed";
+constexpr const char* kS3Prefix = "arn:aws:states:::s3:";
+
+// "arn:aws:states:::s3:getObject" -> "getObject"; empty for other resources.
+std::string S3Action(const std::string& resource) {
+  if (resource.rfind(kS3Prefix, 0) != 0) return "";
+  return resource.substr(std::char_traits<char>::length(kS3Prefix));
+}
+
+std::optional<int64_t> Whole(std::optional<double> n) {
+  if (!n) return std::nullopt;
+  return static_cast<int64_t>(*n);
+}
+
+// One iteration as the ResultWriter's SUCCEEDED_n / FAILED_n files list it.
+Json IterationEntry(const Frame& f, size_t i, const std::string& sm_arn, EpochMillis now) {
+  bool failed = !f.child_errors[i].error.empty();
+  std::string exec = f.map_run_arn;
+  size_t at = exec.find(":mapRun:");
+  if (at != std::string::npos) exec.replace(at, 8, ":execution:");
+  exec = exec.substr(0, exec.rfind(':') + 1) + NewUuid();
+  Json entry = {{"ExecutionArn", exec},
+                {"Input", DumpJson(f.child_inputs[i])},
+                {"InputDetails", {{"Included", true}}},
+                {"Name", exec.substr(exec.rfind(':') + 1)},
+                {"RedriveCount", 0},
+                {"RedriveStatus", "NOT_REDRIVABLE"},
+                {"StartDate", FormatIso8601Millis(now)},
+                {"StateMachineArn", sm_arn},
+                {"Status", failed ? "FAILED" : "SUCCEEDED"},
+                {"StopDate", FormatIso8601Millis(now)}};
+  if (failed) {
+    entry["Error"] = f.child_errors[i].error;
+    entry["Cause"] = f.child_errors[i].cause.value_or("");
+  } else {
+    entry["Output"] = DumpJson(f.child_outputs[i]);
+    entry["OutputDetails"] = {{"Included", true}};
+  }
+  return entry;
+}
+
+}  // namespace
+
+Json MapRunStep::ReaderInput(Execution& ex, Frame& f) {
+  const asl::State& state = *f.state;
+  if (state.query_language == asl::QueryLanguage::kJsonata) {
+    f.effective_input = f.raw_input;
+  } else {
+    Json context = ex.ContextObject(f, true);
+    FrameScope scope(ex.frames_, f.id, nullptr);
+    ExprContext ctx{&f.raw_input, &context, &scope};
+    f.effective_input =
+        ApplyInputPathAndParameters(state.input_path, std::nullopt, f.raw_input, ctx);
+  }
+  return Json::array();
+}
+
+// Parameters (JSONPath, over the effective input) or Arguments (JSONata).
+Json MapRunStep::Payload(Execution& ex, Frame& f,
+                         const std::optional<jsonpath::PayloadTemplate>& path,
+                         const std::optional<jsonata::Template>& jsonata, const Json& raw,
+                         const char* field) {
+  if (jsonata) return ex.EvalJsonata(f, *jsonata, field, nullptr, nullptr);
+  if (!path) return raw;
+  Json context = ex.ContextObject(f, true);
+  FrameScope scope(ex.frames_, f.id, nullptr);
+  ExprContext ctx{&f.effective_input, &context, &scope};
+  return path->Evaluate(ctx);
+}
+
+void MapRunStep::Read(Execution& ex, Frame& f) {
+  const asl::ItemReaderSpec& reader = *f.state->as<asl::MapSpec>().item_reader;
+  f.block = Frame::Block::kChildren;
+  f.children.clear();
+  try {
+    Json params = Payload(ex, f, reader.parameters_jsonpath, reader.arguments_jsonata,
+                          reader.parameters, "Arguments");
+    std::optional<double> max = ex.MapNumber(f, reader.max_items, "MaxItems", true);
+    if (max && *max < 0) map_items::LimitItems(Json::array(), max);  // fails the run
+    std::string action = S3Action(reader.resource);
+    if (action == "listObjectsV2") return List(ex, f, std::move(params), Json::array(), max);
+    if (action != "getObject") {
+      throw StatesException(errors::kItemReaderFailed,
+                            "Stepline's ItemReader does not support " + reader.resource + ".");
+    }
+    Json config = reader.reader_config;
+    CallS3(ex, f, action, std::move(params),
+           [config, max](Execution& e, Frame& fr, task::TaskOutcome outcome) {
+             if (!outcome.ok) return FailRun(e, fr, std::move(outcome.error));
+             const Json& body = outcome.result.is_object() ? outcome.result["Body"] : Json();
+             Json items =
+                 map_items::ParseObject(body.is_string() ? body.get<std::string>() : "", config);
+             e.BeginIterations(fr, map_items::LimitItems(std::move(items), max));
+           });
+  } catch (const StatesException& e) {
+    FailRun(ex, f, e.error());
+  }
+}
+
+// ListObjectsV2, page after page (ContinuationToken), then the iterations.
+void MapRunStep::List(Execution& ex, Frame& f, Json params, Json items, std::optional<double> max) {
+  CallS3(ex, f, "listObjectsV2", params,
+         [params, items = std::move(items), max](Execution& e, Frame& fr,
+                                                 task::TaskOutcome outcome) mutable {
+           if (!outcome.ok) return FailRun(e, fr, std::move(outcome.error));
+           const Json& page = outcome.result;
+           for (Json& item : map_items::ListingItems(page.value("Contents", Json::array()))) {
+             items.push_back(std::move(item));
+           }
+           bool more = page.value("IsTruncated", false) && page.contains("NextContinuationToken");
+           bool enough = max && *max > 0 && static_cast<double>(items.size()) >= *max;
+           if (more && !enough) {
+             params["ContinuationToken"] = page["NextContinuationToken"];
+             return List(e, fr, std::move(params), std::move(items), max);
+           }
+           e.BeginIterations(fr, map_items::LimitItems(std::move(items), max));
+         });
+}
+
+Json MapRunStep::Batch(Execution& ex, Frame& f, const Json& items) {
+  const asl::ItemBatcherSpec& batcher = *f.state->as<asl::MapSpec>().batcher;
+  std::optional<double> per_batch =
+      ex.MapNumber(f, batcher.max_items_per_batch, "MaxItemsPerBatch", true);
+  std::optional<double> bytes =
+      ex.MapNumber(f, batcher.max_input_bytes_per_batch, "MaxInputBytesPerBatch", true);
+  std::optional<Json> input;
+  if (batcher.batch_input || batcher.batch_input_jsonata) {
+    input = Payload(ex, f, batcher.batch_input, batcher.batch_input_jsonata, Json(), "BatchInput");
+  }
+  Json selected = Json::array();
+  for (size_t i = 0; i < items.size(); ++i) selected.push_back(ex.SelectItem(f, i, items[i]));
+  f.items_selected = true;
+  return map_items::BatchItems(selected, Whole(per_batch).value_or(0), Whole(bytes).value_or(0),
+                               input);
+}
+
+// ResultWriter: SUCCEEDED_0.json / FAILED_0.json and manifest.json under
+// <Prefix>/<map run id>/; the Map's result becomes the ResultWriterDetails.
+void MapRunStep::Write(Execution& ex, Frame& f) {
+  const asl::ResultWriterSpec& writer = *f.state->as<asl::MapSpec>().writer;
+  Json params = Payload(ex, f, writer.parameters, writer.arguments,
+                        f.state->as<asl::MapSpec>()
+                            .result_writer.value_or(Json::object())
+                            .value("Parameters", Json::object()),
+                        "Arguments");
+  std::string bucket = params.is_object() ? params.value("Bucket", "") : "";
+  std::string prefix = params.is_object() ? params.value("Prefix", "") : "";
+  std::string dir = (prefix.empty() ? "" : prefix + "/") + f.map_run_id + "/";
+  Json succeeded = Json::array();
+  Json failed = Json::array();
+  EpochMillis now = ex.Now();
+  for (size_t i = 0; i < f.child_outputs.size(); ++i) {
+    Json entry = IterationEntry(f, i, ex.record_.state_machine_arn, now);
+    (f.child_errors[i].error.empty() ? succeeded : failed).push_back(std::move(entry));
+  }
+  std::vector<std::pair<std::string, std::string>> files;
+  Json manifest = {
+      {"DestinationBucket", bucket},
+      {"MapRunArn", f.map_run_arn},
+      {"ResultFiles",
+       {{"FAILED", Json::array()}, {"PENDING", Json::array()}, {"SUCCEEDED", Json::array()}}}};
+  for (auto [name, list] : {std::pair{"SUCCEEDED", &succeeded}, std::pair{"FAILED", &failed}}) {
+    if (list->empty()) continue;
+    std::string key = dir + name + "_0.json";
+    std::string body = DumpJson(*list);
+    manifest["ResultFiles"][name].push_back({{"Key", key}, {"Size", body.size()}});
+    files.emplace_back(key, std::move(body));
+  }
+  files.emplace_back(dir + "manifest.json", DumpJson(manifest));
+  f.block = Frame::Block::kChildren;
+  PutFiles(ex, f, bucket, std::move(files), 0);
+}
+
+void MapRunStep::PutFiles(Execution& ex, Frame& f, std::string bucket,
+                          std::vector<std::pair<std::string, std::string>> files, size_t next) {
+  if (next == files.size()) {
+    f.map_result = Json{{"MapRunArn", f.map_run_arn},
+                        {"ResultWriterDetails", {{"Bucket", bucket}, {"Key", files.back().first}}}};
+    return ex.CompleteCompound(f);
+  }
+  Json params = {{"Bucket", bucket}, {"Key", files[next].first}, {"Body", files[next].second}};
+  CallS3(ex, f, "putObject", std::move(params),
+         [bucket, files = std::move(files), next](Execution& e, Frame& fr,
+                                                  task::TaskOutcome outcome) mutable {
+           if (!outcome.ok) {
+             return FailRun(e, fr, {kResultWriterFailed, outcome.error.cause, std::nullopt});
+           }
+           PutFiles(e, fr, std::move(bucket), std::move(files), next + 1);
+         });
+}
+
+void MapRunStep::CallS3(Execution& ex, Frame& f, const std::string& action, Json params,
+                        Then then) {
+  uint64_t attempt = ++f.map_io_attempt;
+  f.map_io = true;
+  auto request = std::make_shared<task::TaskRequest>();
+  Result<task::ResourceSpec> spec = task::ParseResource("arn:aws:states:::aws-sdk:s3:" + action);
+  if (spec.ok()) request->spec = *spec;
+  request->parameters = std::move(params);
+  request->execution_arn = ex.record_.arn;
+  request->state_machine_arn = ex.record_.state_machine_arn;
+  request->state_name = f.state->name;
+  request->region = ex.services_.options.region;
+  request->account = ex.services_.options.account;
+  int id = f.id;
+  std::weak_ptr<Execution> weak = ex.weak_from_this();
+  auto done = [weak, id, attempt, then = std::move(then)](task::TaskOutcome outcome) {
+    std::shared_ptr<Execution> self = weak.lock();
+    if (!self) return;
+    net::post(self->strand_, [self, id, attempt, then, outcome = std::move(outcome)]() mutable {
+      OnAnswer(*self, id, attempt, std::move(outcome), then);
+    });
+  };
+  std::shared_ptr<task::TaskDispatcher> dispatcher = ex.services_.options.dispatcher;
+  if (!dispatcher) {
+    task::TaskOutcome none;
+    none.error = {errors::kTaskFailed, "No task dispatcher is configured for S3", std::nullopt};
+    return done(std::move(none));
+  }
+  dispatcher->Dispatch(std::move(*request), std::move(done));
+}
+
+void MapRunStep::OnAnswer(Execution& ex, int frame_id, uint64_t attempt, task::TaskOutcome outcome,
+                          const Then& then) {
+  if (ex.closed_ || frame_id < 0 || frame_id >= static_cast<int>(ex.frames_.size())) return;
+  Frame& f = *ex.frames_[frame_id];
+  if (f.status != Frame::Status::kRunning || !f.map_io || f.map_io_attempt != attempt) return;
+  f.map_io = false;
+  try {
+    then(ex, f, std::move(outcome));
+  } catch (const StatesException& e) {
+    if (f.block == Frame::Block::kChildren && f.children.empty()) {
+      FailRun(ex, f, e.error());
+    } else {
+      ex.HandleStateError(f, e.error());
+    }
+  }
+  ex.Schedule(frame_id);
+  ex.Drain();
+}
+
+void MapRunStep::FailRun(Execution& ex, Frame& f, StatesError error) {
+  f.map_io = false;
+  Json details = {{"error", error.error}};
+  if (error.cause) details["cause"] = *error.cause;
+  ex.Emit(f, "MapRunFailed", std::move(details));
+  ex.FailCompound(f, std::move(error));
+}
+
+}  // namespace stepline::runtime
