@@ -163,6 +163,7 @@ void Execution::RunMap(Frame& frame) {
     frame.max_concurrency = static_cast<size_t>(*n);
   }
   frame.items_selected = false;
+  frame.map_run_arn.clear();
   frame.children_failed = 0;
   frame.map_result.reset();
   // With an ItemReader the items are read inside the map run: AWS records length 0.
@@ -184,6 +185,10 @@ void Execution::BeginIterations(Frame& frame, Json items) {
   frame.children_done = 0;
   frame.children_started = 0;
   frame.block = Frame::Block::kChildren;
+  MapRunStep::Track(*this, frame, [n](MapRunInfo& info) {
+    info.counts.total = static_cast<int64_t>(n);
+    info.counts.pending = static_cast<int64_t>(n);
+  });
   if (frame.items.empty()) return CompleteCompound(frame);
   StartIterations(frame);
 }
@@ -212,6 +217,7 @@ void Execution::StartMapRun(Frame& frame) {
   frame.map_run_arn = run;
   frame.map_run_id = run.substr(run.rfind(':') + 1);
   Emit(frame, "MapRunStarted", {{"mapRunArn", run}});
+  MapRunStep::Register(*this, frame);
 }
 
 // Whether the failures so far stay within ToleratedFailureCount/Percentage
@@ -265,6 +271,10 @@ void Execution::StartIterations(Frame& frame) {
     child.pending = child.program->Find(child.program->start_at);
     child.raw_input = std::move(input);
     Schedule(child.id);
+    MapRunStep::Track(*this, parent, [](MapRunInfo& info) {
+      --info.counts.pending;
+      ++info.counts.running;
+    });
   }
 }
 
@@ -273,6 +283,12 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
   bool map = IsMap(parent);
   bool distributed = map && parent.state->as<asl::MapSpec>().distributed;
   bool succeeded = child.status == Frame::Status::kSucceeded;
+  if (distributed) {
+    MapRunStep::Track(*this, parent, [succeeded](MapRunInfo& info) {
+      --info.counts.running;
+      ++(succeeded ? info.counts.succeeded : info.counts.failed);
+    });
+  }
   if (!succeeded && distributed) {
     ++parent.children_failed;
     if (child.slot < parent.child_errors.size()) parent.child_errors[child.slot] = child.error;
@@ -310,6 +326,7 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
   if (distributed) {
     error = {"States.ExceedToleratedFailureThreshold",
              "The specified tolerated failure threshold was exceeded", std::nullopt};
+    MapRunStep::Close(*this, parent, "FAILED");
     Emit(parent, "MapRunFailed", {{"error", error.error}, {"cause", *error.cause}});
   }
   FailCompound(parent, std::move(error));
@@ -324,7 +341,14 @@ void Execution::CompleteCompound(Frame& frame) {
     return MapRunStep::Write(*this, frame);  // CompleteCompound again once written
   }
   frame.block = Frame::Block::kNone;
-  if (distributed) Emit(frame, "MapRunSucceeded", nullptr);
+  if (distributed) {
+    bool written = frame.map_result.has_value();
+    MapRunStep::Track(*this, frame, [written](MapRunInfo& info) {
+      if (written) info.counts.results_written = info.counts.succeeded + info.counts.failed;
+    });
+    MapRunStep::Close(*this, frame, "SUCCEEDED");
+    Emit(frame, "MapRunSucceeded", nullptr);
+  }
   if (map && frame.compound_started_cursor) frame.cursor = frame.compound_started_cursor;
   frame.compound_started_cursor = 0;
   Emit(frame, map ? "MapStateSucceeded" : "ParallelStateSucceeded", nullptr, false);

@@ -1,4 +1,5 @@
 #include "engine/runtime/execution.h"
+#include "engine/runtime/map_run.h"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
@@ -380,6 +381,7 @@ void Execution::AbortFrames(int frame_id, bool emit) {
   frame.status = Frame::Status::kAborted;
   if (!emit || frame.state == nullptr) return;
   if (frame.state->type == asl::StateType::kMap && frame.block == Frame::Block::kChildren) {
+    if (!frame.map_run_arn.empty()) MapRunStep::Close(*this, frame, "ABORTED");
     Emit(frame, "MapStateAborted", nullptr);
   } else if (frame.state->type == asl::StateType::kParallel &&
              frame.block == Frame::Block::kChildren) {

@@ -59,6 +59,8 @@ struct ExecutionServices {
   std::function<void(const std::string& arn)> on_closed;
   // Queues an activity task for workers (any thread; the engine posts it).
   std::function<void(ActivityWork)> queue_activity;
+  // Where map runs are reported (DescribeMapRun...); may be null.
+  MapRunRegistry* map_runs = nullptr;
 };
 
 struct Frame {
@@ -155,6 +157,9 @@ class Execution : public std::enable_shared_from_this<Execution> {
   // A worker takes the activity task `token` (ActivityStarted). False when
   // the task no longer waits for a worker.
   bool TakeActivity(const std::string& token, const std::string& worker);
+  // UpdateMapRun for a run of this execution: kResourceNotFound when no
+  // running Map state runs it.
+  Status UpdateMapRun(const std::string& map_run_arn, const MapRunUpdate& update);
   // StopExecution.
   void Stop(std::optional<std::string> error, std::optional<std::string> cause,
             std::function<void(Result<EpochMillis>)> done);

@@ -253,7 +253,73 @@ void MapRunStep::OnAnswer(Execution& ex, int frame_id, uint64_t attempt, task::T
   ex.Drain();
 }
 
+void MapRunStep::Register(Execution& ex, const Frame& f) {
+  if (!ex.services_.map_runs) return;
+  MapRunInfo info;
+  info.arn = f.map_run_arn;
+  info.execution_arn = ex.record_.arn;
+  const std::string& label = f.state->as<asl::MapSpec>().label;
+  info.state_machine_arn =
+      ex.record_.state_machine_arn + "/" + (label.empty() ? f.state->name : label);
+  info.start_date = ex.Now();
+  info.max_concurrency = static_cast<int64_t>(f.max_concurrency);
+  info.tolerated_failure_count = Whole(f.tolerated_count).value_or(0);
+  info.tolerated_failure_percentage = f.tolerated_percentage.value_or(0);
+  ex.services_.map_runs->Put(std::move(info));
+}
+
+void MapRunStep::Track(Execution& ex, const Frame& f, const std::function<void(MapRunInfo&)>& fn) {
+  if (!ex.services_.map_runs || f.map_run_arn.empty() || ex.replaying_) return;
+  ex.services_.map_runs->Update(f.map_run_arn, fn);
+}
+
+void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status) {
+  if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
+  EpochMillis now = ex.Now();
+  ex.services_.map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
+    if (info.status != "RUNNING") return;
+    info.status = status;
+    info.stop_date = now;
+    info.counts.aborted += info.counts.running + info.counts.pending;
+    info.counts.running = 0;
+    info.counts.pending = 0;
+  });
+}
+
+Status Execution::UpdateMapRun(const std::string& map_run_arn, const MapRunUpdate& update) {
+  for (auto& fp : frames_) {
+    Frame& f = *fp;
+    if (f.status != Frame::Status::kRunning || f.map_run_arn != map_run_arn ||
+        f.block != Frame::Block::kChildren) {
+      continue;
+    }
+    if (update.max_concurrency) f.max_concurrency = static_cast<size_t>(*update.max_concurrency);
+    if (update.tolerated_failure_count) {
+      f.tolerated_count = static_cast<double>(*update.tolerated_failure_count);
+    }
+    if (update.tolerated_failure_percentage) {
+      f.tolerated_percentage = *update.tolerated_failure_percentage;
+    }
+    MapRunStep::Track(*this, f, [&](MapRunInfo& info) {
+      info.max_concurrency = static_cast<int64_t>(f.max_concurrency);
+      info.tolerated_failure_count = Whole(f.tolerated_count).value_or(0);
+      info.tolerated_failure_percentage = f.tolerated_percentage.value_or(0);
+    });
+    if (!f.map_io && f.children_started < f.items.size()) {
+      try {
+        StartIterations(f);
+      } catch (const StatesException& e) {
+        HandleStateError(f, e.error());
+      }
+    }
+    Drain();
+    return Status::Ok();
+  }
+  return Status(ErrorCode::kResourceNotFound, "Resource not found: '" + map_run_arn + "'");
+}
+
 void MapRunStep::FailRun(Execution& ex, Frame& f, StatesError error) {
+  Close(ex, f, "FAILED");
   f.map_io = false;
   Json details = {{"error", error.error}};
   if (error.cause) details["cause"] = *error.cause;

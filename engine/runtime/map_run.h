@@ -30,6 +30,12 @@ class MapRunStep {
   // Writes the results (ResultWriter), then Execution::CompleteCompound.
   static void Write(Execution& ex, Frame& f);
 
+  // The run in the engine's MapRunRegistry: registered at MapRunStarted,
+  // its counters kept current, closed with `status` (SUCCEEDED, FAILED, ABORTED).
+  static void Register(Execution& ex, const Frame& f);
+  static void Track(Execution& ex, const Frame& f, const std::function<void(MapRunInfo&)>& fn);
+  static void Close(Execution& ex, const Frame& f, const std::string& status);
+
  private:
   using Then = std::function<void(Execution&, Frame&, task::TaskOutcome)>;
   static void CallS3(Execution& ex, Frame& f, const std::string& action, Json params, Then then);

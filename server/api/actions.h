@@ -50,6 +50,7 @@ void RegisterTagActions(ActionTable& table);
 void RegisterVersionActions(ActionTable& table);
 void RegisterAliasActions(ActionTable& table);
 void RegisterValidateActions(ActionTable& table);
+void RegisterMapRunActions(ActionTable& table);  // DescribeMapRun, ListMapRuns, UpdateMapRun
 
 // Actions of the AWS API that Stepline does not answer yet: each returns a
 // 400 UnknownOperationException saying so.

@@ -15,7 +15,9 @@
 namespace stepline::api {
 
 const char* const kNotImplementedActions[] = {
-    "RedriveExecution", "TestState", "DescribeMapRun", "ListMapRuns", "UpdateMapRun", nullptr,
+    "RedriveExecution",
+    "TestState",
+    nullptr,
 };
 
 Action Sync(SyncAction action) {
@@ -64,6 +66,7 @@ class Handler final : public ApiHandler {
     RegisterVersionActions(table_);
     RegisterAliasActions(table_);
     RegisterValidateActions(table_);
+    RegisterMapRunActions(table_);
   }
 
   void Handle(ApiRequest request, Responder respond) override {
