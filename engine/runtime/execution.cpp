@@ -379,9 +379,11 @@ void Execution::AbortFrames(int frame_id, bool emit) {
   for (int child : frame.children) AbortFrames(child, emit);
   if (frame.timer) frame.timer->cancel();
   frame.status = Frame::Status::kAborted;
+  bool map_waiting = frame.state != nullptr && frame.state->type == asl::StateType::kMap &&
+                     frame.block == Frame::Block::kChildren;
+  if (map_waiting && !frame.map_run_arn.empty()) MapRunStep::Close(*this, frame, "ABORTED");
   if (!emit || frame.state == nullptr) return;
-  if (frame.state->type == asl::StateType::kMap && frame.block == Frame::Block::kChildren) {
-    if (!frame.map_run_arn.empty()) MapRunStep::Close(*this, frame, "ABORTED");
+  if (map_waiting) {
     Emit(frame, "MapStateAborted", nullptr);
   } else if (frame.state->type == asl::StateType::kParallel &&
              frame.block == Frame::Block::kChildren) {

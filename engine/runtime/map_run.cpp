@@ -21,6 +21,14 @@ std::string S3Action(const std::string& resource) {
   return resource.substr(std::char_traits<char>::length(kS3Prefix));
 }
 
+// AWS: a Map whose ItemReader cannot read its source fails with
+// States.ItemReaderFailed; the service's error says why.
+StatesError ReadFailure(const StatesError& service) {
+  std::string cause = service.error;
+  if (service.cause && !service.cause->empty()) cause += ": " + *service.cause;
+  return {errors::kItemReaderFailed, cause, std::nullopt};
+}
+
 std::optional<int64_t> Whole(std::optional<double> n) {
   if (!n) return std::nullopt;
   return static_cast<int64_t>(*n);
@@ -100,7 +108,7 @@ void MapRunStep::Read(Execution& ex, Frame& f) {
     Json config = reader.reader_config;
     CallS3(ex, f, action, std::move(params),
            [config, max](Execution& e, Frame& fr, task::TaskOutcome outcome) {
-             if (!outcome.ok) return FailRun(e, fr, std::move(outcome.error));
+             if (!outcome.ok) return FailRun(e, fr, ReadFailure(outcome.error));
              const Json& body = outcome.result.is_object() ? outcome.result["Body"] : Json();
              Json items =
                  map_items::ParseObject(body.is_string() ? body.get<std::string>() : "", config);
@@ -116,7 +124,7 @@ void MapRunStep::List(Execution& ex, Frame& f, Json params, Json items, std::opt
   CallS3(ex, f, "listObjectsV2", params,
          [params, items = std::move(items), max](Execution& e, Frame& fr,
                                                  task::TaskOutcome outcome) mutable {
-           if (!outcome.ok) return FailRun(e, fr, std::move(outcome.error));
+           if (!outcome.ok) return FailRun(e, fr, ReadFailure(outcome.error));
            const Json& page = outcome.result;
            for (Json& item : map_items::ListingItems(page.value("Contents", Json::array()))) {
              items.push_back(std::move(item));
@@ -197,7 +205,8 @@ void MapRunStep::PutFiles(Execution& ex, Frame& f, std::string bucket,
          [bucket, files = std::move(files), next](Execution& e, Frame& fr,
                                                   task::TaskOutcome outcome) mutable {
            if (!outcome.ok) {
-             return FailRun(e, fr, {kResultWriterFailed, outcome.error.cause, std::nullopt});
+             StatesError failure = ReadFailure(outcome.error);
+             return FailRun(e, fr, {kResultWriterFailed, failure.cause, std::nullopt});
            }
            PutFiles(e, fr, std::move(bucket), std::move(files), next + 1);
          });

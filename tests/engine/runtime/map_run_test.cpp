@@ -115,12 +115,55 @@ TEST_CASE("a bad object or a negative MaxItems fails the map run with States.Ite
   CHECK(negative.cause == "field MaxItems must be positive");
 }
 
-TEST_CASE("an S3 error reading the items fails the run with the service's error") {
+TEST_CASE("an S3 error reading the items is States.ItemReaderFailed naming the service's error") {
   FakeS3 s3;
   Harness h(Dispatcher(s3));
   auto o = h.Run(Machine(kReadCsv), R"({"key":"missing.csv","max":0})");
   CHECK(o.status == "FAILED");
-  CHECK(o.error == "S3.NoSuchKey");
+  CHECK(o.error == "States.ItemReaderFailed");
+  CHECK(o.cause == "S3.NoSuchKey: The specified key does not exist.");
+}
+
+TEST_CASE("a ResultWriter that cannot write fails the run with States.ResultWriterFailed") {
+  auto fake = std::make_shared<FakeDispatcher>(
+      [](const TaskRequest&, int) { return Err("S3.NoSuchBucket", "no bucket"); });
+  Harness h(fake);
+  auto o = h.Run(Machine(R"("ResultWriter":{"Resource":"arn:aws:states:::s3:putObject",
+      "Parameters":{"Bucket":"nope","Prefix":"p"}})"),
+                 "[1]");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.ResultWriterFailed");
+  CHECK(o.cause == "S3.NoSuchBucket: no bucket");
+  CHECK(Types(h)[4] == "MapRunFailed");
+}
+
+TEST_CASE("stopping an execution while its ItemReader reads drops the late answer") {
+  auto fake = std::make_shared<FakeDispatcher>(
+      [](const TaskRequest&, int) -> std::optional<TaskOutcome> { return std::nullopt; });
+  Harness h(fake);
+  std::optional<runtime::ExecutionOutcome> outcome;
+  std::string arn = h.StartOnly(Machine(kReadCsv), NewRecord(R"({"key":"f.csv","max":0})"),
+                                [&](const auto& o) { outcome = o; });
+  h.RunUntil([&] { return fake->held().size() == 1; });
+  CHECK(fake->requests()[0].spec.action == "getObject");
+  CHECK(fake->requests()[0].parameters == Json({{"Bucket", "b"}, {"Key", "f.csv"}}));
+  std::optional<Result<EpochMillis>> stopped;
+  h.engine().Stop(arn, std::nullopt, std::nullopt,
+                  [&](Result<EpochMillis> r) { stopped = std::move(r); });
+  h.RunUntil([&] { return stopped.has_value() && outcome.has_value(); });
+  CHECK(outcome->status == "ABORTED");
+  size_t events = h.Stored();
+  auto done = fake->held().at(0);
+  std::thread late([&] { done(Ok({{"Body", "A\n1\n"}})); });
+  late.join();
+  h.Poll();
+  CHECK(h.Stored() == events);
+  const runtime::MapRunRegistry* runs = h.engine().map_runs();
+  REQUIRE(runs != nullptr);
+  std::vector<runtime::MapRunInfo> listed = runs->ForExecution(arn);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].status == "ABORTED");
+  CHECK(listed[0].stop_date.has_value());
 }
 
 TEST_CASE("a listObjectsV2 ItemReader iterates over every page of the listing") {
