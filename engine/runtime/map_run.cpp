@@ -156,26 +156,20 @@ Json MapRunStep::Batch(Execution& ex, Frame& f, const Json& items) {
                                input);
 }
 
-// ResultWriter: SUCCEEDED_0.json / FAILED_0.json and manifest.json under
-// <Prefix>/<map run id>/; the Map's result becomes the ResultWriterDetails.
-void MapRunStep::Write(Execution& ex, Frame& f) {
-  const asl::ResultWriterSpec& writer = *f.state->as<asl::MapSpec>().writer;
-  Json params = Payload(ex, f, writer.parameters, writer.arguments,
-                        f.state->as<asl::MapSpec>()
-                            .result_writer.value_or(Json::object())
-                            .value("Parameters", Json::object()),
-                        "Arguments");
-  std::string bucket = params.is_object() ? params.value("Bucket", "") : "";
-  std::string prefix = params.is_object() ? params.value("Prefix", "") : "";
-  std::string dir = (prefix.empty() ? "" : prefix + "/") + f.map_run_id + "/";
+namespace {
+
+using Files = std::vector<std::pair<std::string, std::string>>;  // key, body
+
+// SUCCEEDED_0.json / FAILED_0.json (when not empty), then manifest.json, under `dir`.
+Files ResultFiles(const Frame& f, const std::string& bucket, const std::string& dir,
+                  const std::string& sm_arn, EpochMillis now) {
   Json succeeded = Json::array();
   Json failed = Json::array();
-  EpochMillis now = ex.Now();
   for (size_t i = 0; i < f.child_outputs.size(); ++i) {
-    Json entry = IterationEntry(f, i, ex.record_.state_machine_arn, now);
+    Json entry = IterationEntry(f, i, sm_arn, now);
     (f.child_errors[i].error.empty() ? succeeded : failed).push_back(std::move(entry));
   }
-  std::vector<std::pair<std::string, std::string>> files;
+  Files files;
   Json manifest = {
       {"DestinationBucket", bucket},
       {"MapRunArn", f.map_run_arn},
@@ -189,8 +183,21 @@ void MapRunStep::Write(Execution& ex, Frame& f) {
     files.emplace_back(key, std::move(body));
   }
   files.emplace_back(dir + "manifest.json", DumpJson(manifest));
+  return files;
+}
+
+}  // namespace
+
+// ResultWriter: the result files under <Prefix>/<map run id>/; the Map's
+// result becomes {MapRunArn, ResultWriterDetails}.
+void MapRunStep::Write(Execution& ex, Frame& f) {
+  const asl::ResultWriterSpec& writer = *f.state->as<asl::MapSpec>().writer;
+  Json params = Payload(ex, f, writer.parameters, writer.arguments, Json::object(), "Arguments");
+  std::string bucket = params.is_object() ? params.value("Bucket", "") : "";
+  std::string prefix = params.is_object() ? params.value("Prefix", "") : "";
+  std::string dir = (prefix.empty() ? "" : prefix + "/") + f.map_run_id + "/";
   f.block = Frame::Block::kChildren;
-  PutFiles(ex, f, bucket, std::move(files), 0);
+  PutFiles(ex, f, bucket, ResultFiles(f, bucket, dir, ex.record_.state_machine_arn, ex.Now()), 0);
 }
 
 void MapRunStep::PutFiles(Execution& ex, Frame& f, std::string bucket,
