@@ -185,10 +185,7 @@ void Execution::BeginIterations(Frame& frame, Json items) {
   frame.children_done = 0;
   frame.children_started = 0;
   frame.block = Frame::Block::kChildren;
-  MapRunStep::Track(*this, frame, [n](MapRunInfo& info) {
-    info.counts.total = static_cast<int64_t>(n);
-    info.counts.pending = static_cast<int64_t>(n);
-  });
+  MapRunStep::CountItems(*this, frame);
   if (frame.items.empty()) return CompleteCompound(frame);
   StartIterations(frame);
 }
@@ -271,10 +268,7 @@ void Execution::StartIterations(Frame& frame) {
     child.pending = child.program->Find(child.program->start_at);
     child.raw_input = std::move(input);
     Schedule(child.id);
-    MapRunStep::Track(*this, parent, [](MapRunInfo& info) {
-      --info.counts.pending;
-      ++info.counts.running;
-    });
+    MapRunStep::CountStarted(*this, parent, index);
   }
 }
 
@@ -284,10 +278,7 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
   bool distributed = map && parent.state->as<asl::MapSpec>().distributed;
   bool succeeded = child.status == Frame::Status::kSucceeded;
   if (distributed) {
-    MapRunStep::Track(*this, parent, [succeeded](MapRunInfo& info) {
-      --info.counts.running;
-      ++(succeeded ? info.counts.succeeded : info.counts.failed);
-    });
+    MapRunStep::CountFinished(*this, parent, child.slot, succeeded);
   }
   if (!succeeded && distributed) {
     ++parent.children_failed;
@@ -342,10 +333,7 @@ void Execution::CompleteCompound(Frame& frame) {
   }
   frame.block = Frame::Block::kNone;
   if (distributed) {
-    bool written = frame.map_result.has_value();
-    MapRunStep::Track(*this, frame, [written](MapRunInfo& info) {
-      if (written) info.counts.results_written = info.counts.succeeded + info.counts.failed;
-    });
+    if (frame.map_result) MapRunStep::CountWritten(*this, frame);
     MapRunStep::Close(*this, frame, "SUCCEEDED");
     Emit(frame, "MapRunSucceeded", nullptr);
   }

@@ -296,9 +296,62 @@ void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status)
     if (info.status != "RUNNING") return;
     info.status = status;
     info.stop_date = now;
-    info.counts.aborted += info.counts.running + info.counts.pending;
-    info.counts.running = 0;
-    info.counts.pending = 0;
+    for (MapRunCounts* c : {&info.items, &info.executions}) {
+      c->aborted += c->running + c->pending;
+      c->running = 0;
+      c->pending = 0;
+    }
+  });
+}
+
+namespace {
+
+// How many items iteration `index` carries: its batch's, or one.
+int64_t Weight(const Frame& f, size_t index) {
+  const Json& item = f.items[index];
+  bool batched = f.state->as<asl::MapSpec>().batcher.has_value();
+  if (batched && item.is_object() && item.contains("Items") && item["Items"].is_array()) {
+    return static_cast<int64_t>(item["Items"].size());
+  }
+  return 1;
+}
+
+}  // namespace
+
+void MapRunStep::CountItems(Execution& ex, const Frame& f) {
+  int64_t items = 0;
+  for (size_t i = 0; i < f.items.size(); ++i) items += Weight(f, i);
+  auto executions = static_cast<int64_t>(f.items.size());
+  Track(ex, f, [&](MapRunInfo& info) {
+    info.items.total = info.items.pending = items;
+    info.executions.total = info.executions.pending = executions;
+  });
+}
+
+void MapRunStep::CountStarted(Execution& ex, const Frame& f, size_t index) {
+  int64_t n = Weight(f, index);
+  Track(ex, f, [n](MapRunInfo& info) {
+    info.items.pending -= n;
+    info.items.running += n;
+    --info.executions.pending;
+    ++info.executions.running;
+  });
+}
+
+void MapRunStep::CountFinished(Execution& ex, const Frame& f, size_t index, bool succeeded) {
+  int64_t n = Weight(f, index);
+  Track(ex, f, [n, succeeded](MapRunInfo& info) {
+    info.items.running -= n;
+    (succeeded ? info.items.succeeded : info.items.failed) += n;
+    --info.executions.running;
+    ++(succeeded ? info.executions.succeeded : info.executions.failed);
+  });
+}
+
+void MapRunStep::CountWritten(Execution& ex, const Frame& f) {
+  Track(ex, f, [](MapRunInfo& info) {
+    info.items.results_written = info.items.succeeded + info.items.failed;
+    info.executions.results_written = info.executions.succeeded + info.executions.failed;
   });
 }
 

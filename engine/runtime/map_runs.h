@@ -40,7 +40,8 @@ struct MapRunInfo {
   int64_t max_concurrency = 0;
   int64_t tolerated_failure_count = 0;
   double tolerated_failure_percentage = 0;
-  MapRunCounts counts;  // items and child executions run one for one
+  MapRunCounts items;       // items read (several per execution with an ItemBatcher)
+  MapRunCounts executions;  // child workflow executions
 };
 
 // UpdateMapRun's changes (absent: unchanged).

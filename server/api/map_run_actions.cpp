@@ -42,8 +42,8 @@ Result<Json> DescribeMapRun(const ApiContext& ctx, const Json& request) {
               {"maxConcurrency", run.max_concurrency},
               {"toleratedFailurePercentage", run.tolerated_failure_percentage},
               {"toleratedFailureCount", run.tolerated_failure_count},
-              {"itemCounts", Counts(run.counts)},
-              {"executionCounts", Counts(run.counts)},
+              {"itemCounts", Counts(run.items)},
+              {"executionCounts", Counts(run.executions)},
               {"redriveCount", 0}};
   if (run.stop_date) out["stopDate"] = Timestamp(*run.stop_date);
   return out;

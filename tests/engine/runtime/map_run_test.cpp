@@ -182,6 +182,7 @@ TEST_CASE("an ItemBatcher hands each iteration a batch with its BatchInput (JSON
   FakeS3 s3;
   s3.objects["b/f.json"] = "[1,2,3,4,5]";
   Harness h(Dispatcher(s3));
+  storage::ExecutionRecord record = NewRecord("{}");
   auto o = h.Run(R"({"QueryLanguage":"JSONata",)" +
                      Machine(R"("ItemReader":{"Resource":"arn:aws:states:::s3:getObject",
       "ReaderConfig":{"InputType":"JSON","MaxItems":"{% $states.input.max %}"},
@@ -189,10 +190,19 @@ TEST_CASE("an ItemBatcher hands each iteration a batch with its BatchInput (JSON
       "ItemBatcher":{"MaxItemsPerBatch":"{% $states.input.per %}",
                      "BatchInput":{"tag":"{% $states.input.tag %}"}})")
                          .substr(1),
-                 R"({"key":"f.json","max":4,"per":3,"tag":"t"})");
+                 R"({"key":"f.json","max":4,"per":3,"tag":"t"})", record);
   REQUIRE(o.status == "SUCCEEDED");
   CHECK(Out(o) == Json::parse(R"([{"BatchInput":{"tag":"t"},"Items":[1,2,3]},
                                   {"BatchInput":{"tag":"t"},"Items":[4]}])"));
+  // The run counts items and child executions apart.
+  std::vector<runtime::MapRunInfo> runs = h.engine().map_runs()->ForExecution(record.arn);
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].status == "SUCCEEDED");
+  CHECK(runs[0].items.total == 4);
+  CHECK(runs[0].items.succeeded == 4);
+  CHECK(runs[0].executions.total == 2);
+  CHECK(runs[0].executions.succeeded == 2);
+  CHECK(runs[0].executions.pending == 0);
 }
 
 TEST_CASE("a ResultWriter writes the results to S3 and the Map returns where") {
