@@ -118,6 +118,11 @@ void ReadResultWriter(const FieldReader& in, QueryLanguage language, ParseContex
   FieldReader reader(*object, in.At("ResultWriter"), ctx);
   ResultWriterSpec spec;
   if (auto resource = reader.String("Resource")) spec.resource = *resource;
+  if (const Json* config = reader.Object("WriterConfig")) {
+    FieldReader cfg(*config, reader.At("WriterConfig"), ctx);
+    if (auto t = cfg.String("Transformation")) spec.transformation = *t;
+    if (auto t = cfg.String("OutputType")) spec.output_type = *t;
+  }
   if (const Json* params = reader.Get("Parameters");
       params && language == QueryLanguage::kJsonPath) {
     spec.parameters = CompilePayload(*params, reader.At("Parameters"), ctx);

@@ -191,9 +191,12 @@ struct ItemBatcherSpec {
   std::optional<jsonata::Template> batch_input_jsonata;  // JSONata
 };
 
-// Distributed Map ResultWriter (s3:putObject): Bucket and Prefix.
+// Distributed Map ResultWriter: S3 destination (s3:putObject, Bucket and Prefix)
+// and/or WriterConfig (how the results are shaped).
 struct ResultWriterSpec {
-  std::string resource;
+  std::string resource;        // empty: the results only go to the state output
+  std::string transformation;  // WriterConfig.Transformation: NONE | COMPACT | FLATTEN; "" absent
+  std::string output_type = "JSON";                     // WriterConfig.OutputType: JSON | JSONL
   std::optional<jsonpath::PayloadTemplate> parameters;  // JSONPath
   std::optional<jsonata::Template> arguments;           // JSONata
 };

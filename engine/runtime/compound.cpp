@@ -328,7 +328,8 @@ void Execution::CompleteCompound(Frame& frame) {
   const asl::State& state = *frame.state;
   bool map = IsMap(frame);
   bool distributed = map && state.as<asl::MapSpec>().distributed;
-  if (distributed && state.as<asl::MapSpec>().writer && !frame.map_result) {
+  const auto* writer = distributed ? &state.as<asl::MapSpec>().writer : nullptr;
+  if (writer && *writer && !(*writer)->resource.empty() && !frame.map_result) {
     return MapRunStep::Write(*this, frame);  // CompleteCompound again once written
   }
   frame.block = Frame::Block::kNone;
@@ -341,13 +342,13 @@ void Execution::CompleteCompound(Frame& frame) {
   frame.compound_started_cursor = 0;
   Emit(frame, map ? "MapStateSucceeded" : "ParallelStateSucceeded", nullptr, false);
   Json result = Json::array();
-  for (size_t i = 0; i < frame.child_outputs.size(); ++i) {
-    bool failed =
-        distributed && i < frame.child_errors.size() && !frame.child_errors[i].error.empty();
-    if (!failed)
-      result.push_back(std::move(frame.child_outputs[i]));  // tolerated failures drop out
+  if (frame.map_result) {
+    result = std::move(*frame.map_result);
+  } else if (distributed) {
+    result = MapRunStep::Results(*this, frame);
+  } else {
+    for (Json& out : frame.child_outputs) result.push_back(std::move(out));
   }
-  if (frame.map_result) result = std::move(*frame.map_result);
   frame.child_outputs.clear();
   frame.child_inputs.clear();
   frame.map_result.reset();

@@ -160,25 +160,48 @@ namespace {
 
 using Files = std::vector<std::pair<std::string, std::string>>;  // key, body
 
-// SUCCEEDED_0.json / FAILED_0.json (when not empty), then manifest.json, under `dir`.
-Files ResultFiles(const Frame& f, const std::string& bucket, const std::string& dir,
-                  const std::string& sm_arn, EpochMillis now) {
-  Json succeeded = Json::array();
-  Json failed = Json::array();
+// Iteration results shaped by `transformation` (NONE: execution entries;
+// COMPACT: outputs; FLATTEN: outputs with arrays spliced in). A failed
+// iteration is always its entry. `status` selects "SUCCEEDED", "FAILED" or all ("").
+Json Shaped(const Frame& f, const std::string& transformation, const std::string& sm_arn,
+            EpochMillis now, const std::string& status) {
+  Json out = Json::array();
   for (size_t i = 0; i < f.child_outputs.size(); ++i) {
-    Json entry = IterationEntry(f, i, sm_arn, now);
-    (f.child_errors[i].error.empty() ? succeeded : failed).push_back(std::move(entry));
+    bool failed = !f.child_errors[i].error.empty();
+    if (!status.empty() && (status == "FAILED") != failed) continue;
+    if (failed || transformation == "NONE") {
+      out.push_back(IterationEntry(f, i, sm_arn, now));
+    } else if (transformation == "FLATTEN" && f.child_outputs[i].is_array()) {
+      for (const Json& v : f.child_outputs[i]) out.push_back(v);
+    } else {
+      out.push_back(f.child_outputs[i]);
+    }
   }
+  return out;
+}
+
+std::string Body(const Json& list, const std::string& output_type) {
+  if (output_type != "JSONL") return DumpJson(list);
+  std::string body;
+  for (const Json& v : list) body += DumpJson(v) + "\n";
+  return body;
+}
+
+// SUCCEEDED_0.json / FAILED_0.json (when not empty), then manifest.json, under `dir`.
+Files ResultFiles(const Frame& f, const asl::ResultWriterSpec& writer, const std::string& bucket,
+                  const std::string& dir, const std::string& sm_arn, EpochMillis now) {
+  std::string transformation = writer.transformation.empty() ? "NONE" : writer.transformation;
   Files files;
   Json manifest = {
       {"DestinationBucket", bucket},
       {"MapRunArn", f.map_run_arn},
       {"ResultFiles",
        {{"FAILED", Json::array()}, {"PENDING", Json::array()}, {"SUCCEEDED", Json::array()}}}};
-  for (auto [name, list] : {std::pair{"SUCCEEDED", &succeeded}, std::pair{"FAILED", &failed}}) {
-    if (list->empty()) continue;
+  for (const char* name : {"SUCCEEDED", "FAILED"}) {
+    Json list = Shaped(f, transformation, sm_arn, now, name);
+    if (list.empty()) continue;
     std::string key = dir + name + "_0.json";
-    std::string body = DumpJson(*list);
+    std::string body = Body(list, writer.output_type);
     manifest["ResultFiles"][name].push_back({{"Key", key}, {"Size", body.size()}});
     files.emplace_back(key, std::move(body));
   }
@@ -187,6 +210,13 @@ Files ResultFiles(const Frame& f, const std::string& bucket, const std::string& 
 }
 
 }  // namespace
+
+Json MapRunStep::Results(Execution& ex, const Frame& f) {
+  const auto& writer = f.state->as<asl::MapSpec>().writer;
+  std::string transformation =
+      writer && !writer->transformation.empty() ? writer->transformation : "COMPACT";
+  return Shaped(f, transformation, ex.record_.state_machine_arn, ex.Now(), "");
+}
 
 // ResultWriter: the result files under <Prefix>/<map run id>/; the Map's
 // result becomes {MapRunArn, ResultWriterDetails}.
@@ -197,7 +227,8 @@ void MapRunStep::Write(Execution& ex, Frame& f) {
   std::string prefix = params.is_object() ? params.value("Prefix", "") : "";
   std::string dir = (prefix.empty() ? "" : prefix + "/") + f.map_run_id + "/";
   f.block = Frame::Block::kChildren;
-  PutFiles(ex, f, bucket, ResultFiles(f, bucket, dir, ex.record_.state_machine_arn, ex.Now()), 0);
+  PutFiles(ex, f, bucket,
+           ResultFiles(f, writer, bucket, dir, ex.record_.state_machine_arn, ex.Now()), 0);
 }
 
 void MapRunStep::PutFiles(Execution& ex, Frame& f, std::string bucket,

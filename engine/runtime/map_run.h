@@ -27,6 +27,10 @@ class MapRunStep {
   static void Read(Execution& ex, Frame& f);
   // ItemSelector on each item, then the ItemBatcher's batches.
   static Json Batch(Execution& ex, Frame& f, const Json& items);
+  // The run's result in the state output, as WriterConfig.Transformation
+  // says (COMPACT when absent); failed (tolerated) iterations keep their
+  // execution entry (NONE).
+  static Json Results(Execution& ex, const Frame& f);
   // Writes the results (ResultWriter), then Execution::CompleteCompound.
   static void Write(Execution& ex, Frame& f);
 

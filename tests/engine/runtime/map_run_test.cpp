@@ -237,7 +237,14 @@ TEST_CASE("failures within ToleratedFailureCount let the run succeed; beyond, it
       "F":{"Type":"Fail","Error":"Big","Cause":"too big"}})";
   auto ok = h.Run(Machine(R"("ToleratedFailureCount":2)", processor), "[1,2,3,4]");
   REQUIRE(ok.status == "SUCCEEDED");
-  CHECK(Out(ok) == Json::array({1, 2}));
+  // Outputs of the succeeded iterations; a failed one is its execution entry (AWS docs).
+  Json out = Out(ok);
+  REQUIRE(out.size() == 4);
+  CHECK(out[0] == 1);
+  CHECK(out[1] == 2);
+  CHECK(out[2]["Status"] == "FAILED");
+  CHECK(out[2]["Error"] == "Big");
+  CHECK(out[3]["Input"] == "4");
   CHECK(Types(h)[4] == "MapRunSucceeded");
 
   auto over = h.Run(Machine(R"("ToleratedFailureCount":1)", processor), "[1,2,3,4]");
@@ -267,4 +274,28 @@ TEST_CASE("tolerated failures are written to FAILED_0.json with their error") {
   CHECK(failed[0]["Error"] == "E");
   CHECK(failed[0]["Cause"] == "C");
   CHECK(failed[0]["Status"] == "FAILED");
+}
+
+TEST_CASE("WriterConfig shapes the results: FLATTEN in the state output, COMPACT JSONL in S3") {
+  FakeS3 s3;
+  Harness h(Dispatcher(s3));
+  std::string pair = R"({"P":{"Type":"Pass","Parameters":{"v.$":"$"},"OutputPath":"$.v",
+      "End":true}})";
+  auto flat = h.Run(Machine(R"("ItemSelector":{"a.$":"$$.Map.Item.Value"},
+      "ResultWriter":{"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSON"}})",
+                            R"({"P":{"Type":"Pass","Parameters":["x",{"k.$":"$.a"}],
+                               "End":true}})"),
+                    "[1,2]");
+  REQUIRE(flat.status == "SUCCEEDED");
+  CHECK(Out(flat) == Json::parse(R"(["x",{"k":1},"x",{"k":2}])"));
+
+  auto jsonl = h.Run(Machine(R"("ResultWriter":{"Resource":"arn:aws:states:::s3:putObject",
+      "Parameters":{"Bucket":"out"},
+      "WriterConfig":{"Transformation":"COMPACT","OutputType":"JSONL"}})",
+                             pair),
+                     R"([{"a":1},"b"])");
+  REQUIRE(jsonl.status == "SUCCEEDED");
+  std::string key = Out(jsonl)["ResultWriterDetails"]["Key"];
+  std::string dir = key.substr(0, key.rfind('/') + 1);
+  CHECK(s3.objects.at("out/" + dir + "SUCCEEDED_0.json") == "{\"a\":1}\n\"b\"\n");
 }
