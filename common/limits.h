@@ -33,6 +33,7 @@ inline constexpr int64_t kMaxWaitSecondsStandard = 31536000;  // one year
 inline constexpr int64_t kMaxWaitSecondsExpress = 300;        // five minutes
 inline constexpr int kMaxVersionsPerStateMachine = 1000;
 inline constexpr int kMaxAliasesPerStateMachine = 100;
+inline constexpr int64_t kMaxItemReaderItems = 100000000;  // ItemReader ReaderConfig.MaxItems
 
 // --- Stepline's own limits ---
 inline constexpr int kMaxJsonDepth = 512;                 // nesting accepted by ParseJson

@@ -1,4 +1,5 @@
 // Parallel and Map: the state types that run sub-workflows.
+#include "common/limits.h"
 #include "engine/asl/state_parsers.h"
 
 namespace stepline::asl::internal {
@@ -79,8 +80,57 @@ void ReadItemReader(const FieldReader& in, QueryLanguage language, ParseContext&
       spec.arguments_jsonata = CompileJsonata(*args, reader.At("Arguments"), ctx);
     }
   }
-  if (const Json* config = reader.Object("ReaderConfig")) spec.reader_config = *config;
+  if (const Json* config = reader.Object("ReaderConfig")) {
+    spec.reader_config = *config;
+    FieldReader cfg(*config, reader.At("ReaderConfig"), ctx);
+    spec.max_items = ParseDynamicNumber(
+        cfg, "MaxItems", language, 0, static_cast<double>(limits::kMaxItemReaderItems), true, ctx);
+  }
   map.item_reader = std::move(spec);
+}
+
+void ReadItemBatcher(const FieldReader& in, QueryLanguage language, ParseContext& ctx,
+                     MapSpec& map) {
+  const Json* object = in.Object("ItemBatcher");
+  if (!object) return;
+  map.item_batcher = *object;
+  FieldReader reader(*object, in.At("ItemBatcher"), ctx);
+  ItemBatcherSpec spec;
+  spec.max_items_per_batch =
+      ParseDynamicNumber(reader, "MaxItemsPerBatch", language, 0, std::nullopt, true, ctx);
+  spec.max_input_bytes_per_batch =
+      ParseDynamicNumber(reader, "MaxInputBytesPerBatch", language, 0, std::nullopt, true, ctx);
+  if (const Json* input = reader.Get("BatchInput")) {
+    if (language == QueryLanguage::kJsonPath) {
+      spec.batch_input = CompilePayload(*input, reader.At("BatchInput"), ctx);
+    } else {
+      spec.batch_input_jsonata = CompileJsonata(*input, reader.At("BatchInput"), ctx);
+    }
+  }
+  map.batcher = std::move(spec);
+}
+
+void ReadResultWriter(const FieldReader& in, QueryLanguage language, ParseContext& ctx,
+                      MapSpec& map) {
+  const Json* object = in.Object("ResultWriter");
+  if (!object) return;
+  map.result_writer = *object;
+  FieldReader reader(*object, in.At("ResultWriter"), ctx);
+  ResultWriterSpec spec;
+  if (auto resource = reader.String("Resource")) spec.resource = *resource;
+  if (const Json* config = reader.Object("WriterConfig")) {
+    FieldReader cfg(*config, reader.At("WriterConfig"), ctx);
+    if (auto t = cfg.String("Transformation")) spec.transformation = *t;
+    if (auto t = cfg.String("OutputType")) spec.output_type = *t;
+  }
+  if (const Json* params = reader.Get("Parameters");
+      params && language == QueryLanguage::kJsonPath) {
+    spec.parameters = CompilePayload(*params, reader.At("Parameters"), ctx);
+  }
+  if (const Json* args = reader.Get("Arguments"); args && language == QueryLanguage::kJsonata) {
+    spec.arguments = CompileJsonata(*args, reader.At("Arguments"), ctx);
+  }
+  map.writer = std::move(spec);
 }
 
 void ReadItems(const FieldReader& in, QueryLanguage language, ParseContext& ctx, MapSpec& map) {
@@ -112,8 +162,8 @@ void ReadItems(const FieldReader& in, QueryLanguage language, ParseContext& ctx,
 void ReadDistributed(const FieldReader& in, QueryLanguage language, ParseContext& ctx,
                      MapSpec& map) {
   if (in.Has("ItemReader")) ReadItemReader(in, language, ctx, map);
-  if (const Json* batcher = in.Object("ItemBatcher")) map.item_batcher = *batcher;
-  if (const Json* writer = in.Object("ResultWriter")) map.result_writer = *writer;
+  ReadItemBatcher(in, language, ctx, map);
+  ReadResultWriter(in, language, ctx, map);
   if (auto label = in.String("Label")) {
     if (label->size() > kMaxLabelLength) {
       ctx.Schema("The field 'Label' must be at most 40 characters long", in.At("Label"));

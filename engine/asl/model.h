@@ -186,6 +186,25 @@ struct ItemReaderSpec {
   std::optional<jsonpath::PayloadTemplate> parameters_jsonpath;
   std::optional<jsonata::Template> arguments_jsonata;
   Json reader_config;  // InputType, CSVHeaderLocation, CSVHeaders, CSVDelimiter, MaxItems(+Path)...
+  DynamicNumber max_items;  // ReaderConfig.MaxItems(+Path)
+};
+
+// Distributed Map ItemBatcher: numbers and BatchInput compiled.
+struct ItemBatcherSpec {
+  DynamicNumber max_items_per_batch;
+  DynamicNumber max_input_bytes_per_batch;
+  std::optional<jsonpath::PayloadTemplate> batch_input;  // JSONPath
+  std::optional<jsonata::Template> batch_input_jsonata;  // JSONata
+};
+
+// Distributed Map ResultWriter: S3 destination (s3:putObject, Bucket and Prefix)
+// and/or WriterConfig (how the results are shaped).
+struct ResultWriterSpec {
+  std::string resource;        // empty: the results only go to the state output
+  std::string transformation;  // WriterConfig.Transformation: NONE | COMPACT | FLATTEN; "" absent
+  std::string output_type = "JSON";                     // WriterConfig.OutputType: JSON | JSONL
+  std::optional<jsonpath::PayloadTemplate> parameters;  // JSONPath
+  std::optional<jsonata::Template> arguments;           // JSONata
 };
 
 struct MapSpec {
@@ -202,6 +221,8 @@ struct MapSpec {
   std::optional<ItemReaderSpec> item_reader;
   std::optional<Json> item_batcher;   // distributed only, raw
   std::optional<Json> result_writer;  // distributed only, raw
+  std::optional<ItemBatcherSpec> batcher;
+  std::optional<ResultWriterSpec> writer;
   std::string label;
 };
 

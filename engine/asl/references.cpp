@@ -88,6 +88,17 @@ void AddMap(const MapSpec& map, Names& out) {
   if (map.item_reader) {
     Add(map.item_reader->parameters_jsonpath, out);
     Add(map.item_reader->arguments_jsonata, out);
+    Add(map.item_reader->max_items, out);
+  }
+  if (map.batcher) {
+    Add(map.batcher->max_items_per_batch, out);
+    Add(map.batcher->max_input_bytes_per_batch, out);
+    Add(map.batcher->batch_input, out);
+    Add(map.batcher->batch_input_jsonata, out);
+  }
+  if (map.writer) {
+    Add(map.writer->parameters, out);
+    Add(map.writer->arguments, out);
   }
 }
 

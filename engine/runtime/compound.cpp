@@ -9,6 +9,7 @@
 #include "common/ids.h"
 #include "engine/runtime/dataflow.h"
 #include "engine/runtime/execution.h"
+#include "engine/runtime/map_run.h"
 #include "engine/runtime/scope.h"
 
 namespace stepline::runtime {
@@ -151,7 +152,8 @@ Json Execution::MapItems(Frame& frame) {
 
 void Execution::RunMap(Frame& frame) {
   const auto& spec = frame.state->as<asl::MapSpec>();
-  Json items = MapItems(frame);
+  bool reader = spec.distributed && spec.item_reader;
+  Json items = reader ? MapRunStep::ReaderInput(*this, frame) : MapItems(frame);
   frame.max_concurrency = 0;
   if (std::optional<double> n = MapNumber(frame, spec.max_concurrency, "MaxConcurrency", true)) {
     if (*n < 0) {
@@ -160,14 +162,30 @@ void Execution::RunMap(Frame& frame) {
     }
     frame.max_concurrency = static_cast<size_t>(*n);
   }
-  frame.items = std::move(items);
-  Emit(frame, "MapStateStarted", {{"length", frame.items.size()}});
+  frame.items_selected = false;
+  frame.map_run_arn.clear();
+  frame.children_failed = 0;
+  frame.map_result.reset();
+  // With an ItemReader the items are read inside the map run: AWS records length 0.
+  Emit(frame, "MapStateStarted", {{"length", reader ? 0 : items.size()}});
   if (spec.distributed) StartMapRun(frame);
+  if (reader) return MapRunStep::Read(*this, frame);
+  BeginIterations(frame, std::move(items));
+}
+
+void Execution::BeginIterations(Frame& frame, Json items) {
+  const auto& spec = frame.state->as<asl::MapSpec>();
+  if (spec.distributed && spec.batcher) items = MapRunStep::Batch(*this, frame, items);
+  frame.items = std::move(items);
+  size_t n = frame.items.size();
   frame.children.clear();
-  frame.child_outputs.assign(frame.items.size(), Json());
+  frame.child_outputs.assign(n, Json());
+  frame.child_inputs.assign(n, Json());
+  frame.child_errors.assign(n, StatesError());
   frame.children_done = 0;
   frame.children_started = 0;
   frame.block = Frame::Block::kChildren;
+  MapRunStep::CountItems(*this, frame);
   if (frame.items.empty()) return CompleteCompound(frame);
   StartIterations(frame);
 }
@@ -191,12 +209,49 @@ void Execution::StartMapRun(Frame& frame) {
   std::string run = "arn:aws:states:" + services_.options.region + ":" + services_.options.account +
                     ":mapRun:" + sm_name + "/" + (spec.label.empty() ? NewUuid() : spec.label) +
                     ":" + NewUuid();
+  frame.tolerated_count = count;
+  frame.tolerated_percentage = percentage;
+  frame.map_run_arn = run;
+  frame.map_run_id = run.substr(run.rfind(':') + 1);
   Emit(frame, "MapRunStarted", {{"mapRunArn", run}});
+  MapRunStep::Register(*this, frame);
+}
+
+// Whether the failures so far stay within ToleratedFailureCount/Percentage
+// (neither given: none is tolerated; either exceeded fails the run).
+bool Execution::ToleratesFailures(const Frame& frame) const {
+  size_t failed = frame.children_failed;
+  if (!frame.tolerated_count && !frame.tolerated_percentage) return failed == 0;
+  if (frame.tolerated_count && static_cast<double>(failed) > *frame.tolerated_count) return false;
+  double total = static_cast<double>(std::max<size_t>(frame.items.size(), 1));
+  if (frame.tolerated_percentage &&
+      static_cast<double>(failed) * 100.0 > *frame.tolerated_percentage * total) {
+    return false;
+  }
+  return true;
+}
+
+// An item as its iteration sees it: through ItemSelector when there is one.
+Json Execution::SelectItem(Frame& frame, size_t index, const Json& item) {
+  const auto& spec = frame.state->as<asl::MapSpec>();
+  if (!spec.item_selector && !spec.item_selector_jsonata) return item;
+  frame.map_item_value = item;
+  frame.map_item_index = index;
+  Json context = ContextObject(frame, false);
+  frame.map_item_value.reset();
+  if (spec.item_selector_jsonata) {
+    Json states = StatesBinding(frame, nullptr, nullptr);
+    states["context"] = context;
+    FrameScope scope(frames_, frame.id, &states);
+    return spec.item_selector_jsonata->Evaluate("ItemSelector", scope);
+  }
+  FrameScope scope(frames_, frame.id, nullptr);
+  ExprContext ctx{&frame.effective_input, &context, &scope};
+  return spec.item_selector->Evaluate(ctx);
 }
 
 void Execution::StartIterations(Frame& frame) {
-  const asl::State& state = *frame.state;
-  const auto& spec = state.as<asl::MapSpec>();
+  const auto& spec = frame.state->as<asl::MapSpec>();
   size_t n = frame.items.size();
   while (frame.children_started < n) {
     size_t running = frame.children_started - frame.children_done;
@@ -207,35 +262,30 @@ void Execution::StartIterations(Frame& frame) {
     frame.children.push_back(child.id);
     Emit(child, "MapIterationStarted", IterationDetails(frame, index));
     const Json& item = frame.items[index];
-    Json input = item;
-    if (spec.item_selector || spec.item_selector_jsonata) {
-      Frame& parent = *frames_[frame.id];
-      parent.map_item_value = item;
-      parent.map_item_index = index;
-      Json context = ContextObject(parent, false);
-      parent.map_item_value.reset();
-      if (spec.item_selector_jsonata) {
-        Json states = StatesBinding(parent, nullptr, nullptr);
-        states["context"] = context;
-        FrameScope scope(frames_, parent.id, &states);
-        input = spec.item_selector_jsonata->Evaluate("ItemSelector", scope);
-      } else {
-        FrameScope scope(frames_, parent.id, nullptr);
-        ExprContext ctx{&parent.effective_input, &context, &scope};
-        input = spec.item_selector->Evaluate(ctx);
-      }
-    }
+    Json input = frame.items_selected ? item : SelectItem(*frames_[frame.id], index, item);
+    Frame& parent = *frames_[frame.id];
+    if (spec.distributed && index < parent.child_inputs.size()) parent.child_inputs[index] = input;
     child.pending = child.program->Find(child.program->start_at);
     child.raw_input = std::move(input);
     Schedule(child.id);
+    MapRunStep::CountStarted(*this, parent, index);
   }
 }
 
 void Execution::OnChildFinished(Frame& parent, Frame& child) {
   if (parent.status != Frame::Status::kRunning || parent.block != Frame::Block::kChildren) return;
   bool map = IsMap(parent);
-  if (child.status == Frame::Status::kSucceeded) {
-    parent.child_outputs[child.slot] = child.output;
+  bool distributed = map && parent.state->as<asl::MapSpec>().distributed;
+  bool succeeded = child.status == Frame::Status::kSucceeded;
+  if (distributed) {
+    MapRunStep::CountFinished(*this, parent, child.slot, succeeded);
+  }
+  if (!succeeded && distributed) {
+    ++parent.children_failed;
+    if (child.slot < parent.child_errors.size()) parent.child_errors[child.slot] = child.error;
+  }
+  if (succeeded || (distributed && ToleratesFailures(parent))) {
+    if (succeeded) parent.child_outputs[child.slot] = child.output;
     ++parent.children_done;
     if (!child.silent) parent.cursor = child.cursor;
     if (map) {
@@ -269,9 +319,10 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
     Emit(child, "TaskStateAborted", nullptr, false);
   }
   StatesError error = child.error;
-  if (map && parent.state->as<asl::MapSpec>().distributed) {
+  if (distributed) {
     error = {"States.ExceedToleratedFailureThreshold",
              "The specified tolerated failure threshold was exceeded", std::nullopt};
+    MapRunStep::Close(*this, parent, "FAILED");
     Emit(parent, "MapRunFailed", {{"error", error.error}, {"cause", *error.cause}});
   }
   FailCompound(parent, std::move(error));
@@ -281,14 +332,31 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
 void Execution::CompleteCompound(Frame& frame) {
   const asl::State& state = *frame.state;
   bool map = IsMap(frame);
+  bool distributed = map && state.as<asl::MapSpec>().distributed;
+  const auto* writer = distributed ? &state.as<asl::MapSpec>().writer : nullptr;
+  if (writer && *writer && !(*writer)->resource.empty() && !frame.map_result) {
+    return MapRunStep::Write(*this, frame);  // CompleteCompound again once written
+  }
   frame.block = Frame::Block::kNone;
-  if (map && state.as<asl::MapSpec>().distributed) Emit(frame, "MapRunSucceeded", nullptr);
+  if (distributed) {
+    if (frame.map_result) MapRunStep::CountWritten(*this, frame);
+    MapRunStep::Close(*this, frame, "SUCCEEDED");
+    Emit(frame, "MapRunSucceeded", nullptr);
+  }
   if (map && frame.compound_started_cursor) frame.cursor = frame.compound_started_cursor;
   frame.compound_started_cursor = 0;
   Emit(frame, map ? "MapStateSucceeded" : "ParallelStateSucceeded", nullptr, false);
   Json result = Json::array();
-  for (Json& out : frame.child_outputs) result.push_back(std::move(out));
+  if (frame.map_result) {
+    result = std::move(*frame.map_result);
+  } else if (distributed) {
+    result = MapRunStep::Results(*this, frame);
+  } else {
+    for (Json& out : frame.child_outputs) result.push_back(std::move(out));
+  }
   frame.child_outputs.clear();
+  frame.child_inputs.clear();
+  frame.map_result.reset();
   Json context = ContextObject(frame, true);
   FrameScope scope(frames_, frame.id, nullptr);
   ExprContext ctx{&frame.raw_input, &context, &scope};

@@ -32,6 +32,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "engine/asl/model.h"
+#include "engine/runtime/map_runs.h"
 #include "engine/task/task_dispatch.h"
 #include "storage/store.h"
 
@@ -120,6 +121,18 @@ class ExecutionEngine {
     (void)client_token;
     done(Status(ErrorCode::kExecutionNotRedrivable,
                 "Execution cannot be redriven: '" + record.arn + "'"));
+  }
+
+  // The map runs of distributed Maps (DescribeMapRun, ListMapRuns); null when
+  // the engine keeps none.
+  virtual const MapRunRegistry* map_runs() const { return nullptr; }
+
+  // UpdateMapRun: the new limits apply to the run at once (a finished run only
+  // records them). `done` gets OK or kResourceNotFound for an unknown run.
+  virtual void UpdateMapRun(const std::string& map_run_arn, MapRunUpdate update,
+                            std::function<void(Status)> done) {
+    (void)update;
+    done(Status(ErrorCode::kResourceNotFound, "Resource not found: '" + map_run_arn + "'"));
   }
 
   // Resumes every RUNNING execution found in the store (call once at startup).

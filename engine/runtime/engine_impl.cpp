@@ -108,6 +108,35 @@ class Engine final : public ExecutionEngine {
 
   void Shutdown() override {}
 
+  const MapRunRegistry* map_runs() const override { return &map_runs_; }
+
+  void UpdateMapRun(const std::string& map_run_arn, MapRunUpdate update,
+                    std::function<void(Status)> done) override {
+    std::optional<MapRunInfo> run = map_runs_.Get(map_run_arn);
+    if (!run) {
+      return done(Status(ErrorCode::kResourceNotFound, "Resource not found: '" + map_run_arn + "'")
+                      .WithDetail(map_run_arn));
+    }
+    net::post(registry_, [this, map_run_arn, exec = run->execution_arn, update,
+                          done = std::move(done)]() mutable {
+      auto it = running_.find(exec);
+      if (it == running_.end()) {
+        RecordUpdate(map_run_arn, update);
+        return done(Status::Ok());
+      }
+      std::shared_ptr<Execution> execution = it->second;
+      net::post(execution->strand(),
+                [this, execution, map_run_arn, update, done = std::move(done)]() mutable {
+                  Status st = execution->UpdateMapRun(map_run_arn, update);
+                  if (st.code() == ErrorCode::kResourceNotFound) {  // the run has just ended
+                    RecordUpdate(map_run_arn, update);
+                    st = Status::Ok();
+                  }
+                  done(st);
+                });
+    });
+  }
+
  private:
   struct RedriveRequest {
     storage::ExecutionRecord record;
@@ -176,8 +205,21 @@ class Engine final : public ExecutionEngine {
     return true;
   }
 
+  void RecordUpdate(const std::string& map_run_arn, const MapRunUpdate& update) {
+    map_runs_.Update(map_run_arn, [&](MapRunInfo& info) {
+      if (update.max_concurrency) info.max_concurrency = *update.max_concurrency;
+      if (update.tolerated_failure_count) {
+        info.tolerated_failure_count = *update.tolerated_failure_count;
+      }
+      if (update.tolerated_failure_percentage) {
+        info.tolerated_failure_percentage = *update.tolerated_failure_percentage;
+      }
+    });
+  }
+
   ExecutionServices Services() {
     ExecutionServices services{&io_, &store_, &clock_, options_, nullptr, nullptr};
+    services.map_runs = &map_runs_;
     services.on_closed = [this](const std::string& arn) {
       net::post(registry_, [this, arn] { running_.erase(arn); });
     };
@@ -249,6 +291,7 @@ class Engine final : public ExecutionEngine {
   Strand registry_;
   std::unordered_map<std::string, std::shared_ptr<Execution>> running_;
   ActivityQueue activities_;  // confined to registry_
+  MapRunRegistry map_runs_;
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "engine/runtime/execution.h"
+#include "engine/runtime/map_run.h"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
@@ -411,12 +412,15 @@ void Execution::AbortFrames(int frame_id, AbortEvents events, int64_t chain_to) 
   for (int child : frame.children) AbortFrames(child, events, chain_to);
   if (frame.timer) frame.timer->cancel();
   frame.status = Frame::Status::kAborted;
+  bool map_waiting = frame.state != nullptr && frame.state->type == asl::StateType::kMap &&
+                     frame.block == Frame::Block::kChildren;
+  if (map_waiting && !frame.map_run_arn.empty()) MapRunStep::Close(*this, frame, "ABORTED");
   if (events == AbortEvents::kNone || frame.state == nullptr) return;
   bool task_in_flight = frame.block == Frame::Block::kTask || frame.block == Frame::Block::kRetry;
   if (events == AbortEvents::kBranch && frame.state->type == asl::StateType::kTask &&
       task_in_flight) {
     Emit(frame, "TaskStateAborted", nullptr, false);
-  } else if (frame.state->type == asl::StateType::kMap && frame.block == Frame::Block::kChildren) {
+  } else if (map_waiting) {
     Emit(frame, "MapStateAborted", nullptr);
   } else if (frame.state->type == asl::StateType::kParallel &&
              frame.block == Frame::Block::kChildren) {

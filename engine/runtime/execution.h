@@ -59,6 +59,8 @@ struct ExecutionServices {
   std::function<void(const std::string& arn)> on_closed;
   // Queues an activity task for workers (any thread; the engine posts it).
   std::function<void(ActivityWork)> queue_activity;
+  // Where map runs are reported (DescribeMapRun...); may be null.
+  MapRunRegistry* map_runs = nullptr;
 };
 
 struct Frame {
@@ -113,6 +115,19 @@ struct Frame {
   int64_t compound_started_cursor = 0;
   bool compound_failing = false;  // a child failed; Retry may restart the state
 
+  // Distributed Map run (map_run.cpp).
+  std::string map_run_arn;
+  std::string map_run_id;       // the run ARN's last part (ResultWriter keys)
+  bool map_io = false;          // waiting for the ItemReader or the ResultWriter
+  uint64_t map_io_attempt = 0;  // which S3 call the awaited answer belongs to
+  bool items_selected = false;  // frame.items already went through ItemSelector (batches)
+  size_t children_failed = 0;   // failed iterations, within the tolerated threshold so far
+  std::optional<double> tolerated_count;
+  std::optional<double> tolerated_percentage;
+  std::vector<Json> child_inputs;         // iteration inputs (ResultWriter)
+  std::vector<StatesError> child_errors;  // per iteration, set when it failed
+  std::optional<Json> map_result;         // replaces the iteration results (ResultWriter)
+
   // Map iteration context ($$.Map.Item).
   std::optional<Json> map_item_value;
   size_t map_item_index = 0;
@@ -148,6 +163,9 @@ class Execution : public std::enable_shared_from_this<Execution> {
   // A worker takes the activity task `token` (ActivityStarted). False when
   // the task no longer waits for a worker.
   bool TakeActivity(const std::string& token, const std::string& worker);
+  // UpdateMapRun for a run of this execution: kResourceNotFound when no
+  // running Map state runs it.
+  Status UpdateMapRun(const std::string& map_run_arn, const MapRunUpdate& update);
   // StopExecution.
   void Stop(std::optional<std::string> error, std::optional<std::string> cause,
             std::function<void(Result<EpochMillis>)> done);
@@ -155,6 +173,7 @@ class Execution : public std::enable_shared_from_this<Execution> {
  private:
   friend class FrameScope;
   friend class TaskStep;
+  friend class MapRunStep;
 
   // --- events and commits (execution.cpp) ---
   // Appends an event (live) or consumes the stored one (replay); returns its
@@ -236,7 +255,10 @@ class Execution : public std::enable_shared_from_this<Execution> {
   std::optional<double> MapNumber(const Frame& frame, const asl::DynamicNumber& number,
                                   const std::string& field, bool integer);
   void StartMapRun(Frame& frame);
+  void BeginIterations(Frame& frame, Json items);
+  Json SelectItem(Frame& frame, size_t index, const Json& item);
   void StartIterations(Frame& frame);
+  bool ToleratesFailures(const Frame& frame) const;
   void OnChildFinished(Frame& parent, Frame& child);
   void CompleteCompound(Frame& frame);
   void FailCompound(Frame& frame, StatesError error);

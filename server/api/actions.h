@@ -51,6 +51,7 @@ void RegisterVersionActions(ActionTable& table);
 void RegisterAliasActions(ActionTable& table);
 void RegisterValidateActions(ActionTable& table);
 void RegisterRedriveActions(ActionTable& table);  // RedriveExecution
+void RegisterMapRunActions(ActionTable& table);  // DescribeMapRun, ListMapRuns, UpdateMapRun
 
 // Actions of the AWS API that Stepline does not answer yet: each returns a
 // 400 UnknownOperationException saying so.

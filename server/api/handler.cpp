@@ -15,7 +15,7 @@
 namespace stepline::api {
 
 const char* const kNotImplementedActions[] = {
-    "TestState", "DescribeMapRun", "ListMapRuns", "UpdateMapRun", nullptr,
+    "TestState", nullptr,
 };
 
 Action Sync(SyncAction action) {
@@ -65,6 +65,7 @@ class Handler final : public ApiHandler {
     RegisterAliasActions(table_);
     RegisterValidateActions(table_);
     RegisterRedriveActions(table_);
+    RegisterMapRunActions(table_);
   }
 
   void Handle(ApiRequest request, Responder respond) override {

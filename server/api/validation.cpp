@@ -86,6 +86,13 @@ Result<std::optional<int64_t>> OptInt(const Json& request, const char* member) {
   return TypeMismatch(*value, "Integer");
 }
 
+Result<std::optional<double>> OptDouble(const Json& request, const char* member) {
+  const Json* value = Find(request, member);
+  if (value == nullptr) return std::optional<double>();
+  if (value->is_number()) return std::optional<double>(value->get<double>());
+  return TypeMismatch(*value, "Float");
+}
+
 Result<std::optional<bool>> OptBool(const Json& request, const char* member) {
   const Json* value = Find(request, member);
   if (value == nullptr) return std::optional<bool>();

@@ -26,6 +26,7 @@ namespace stepline::api {
 // --- typed members (SerializationException on a type mismatch) ---
 Result<std::optional<std::string>> OptString(const Json& request, const char* member);
 Result<std::optional<int64_t>> OptInt(const Json& request, const char* member);
+Result<std::optional<double>> OptDouble(const Json& request, const char* member);
 Result<std::optional<bool>> OptBool(const Json& request, const char* member);
 // Returns nullptr when absent; the member must be an object (or array).
 Result<const Json*> OptObject(const Json& request, const char* member);

@@ -1057,6 +1057,82 @@ describe('activities', () => {
   });
 });
 
+describe('map runs', () => {
+  const mapOf = (processor, fields = {}) => ({
+    StartAt: 'M',
+    States: {
+      M: {
+        Type: 'Map',
+        End: true,
+        Label: 'Run',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'S',
+          States: { S: processor },
+        },
+        ...fields,
+      },
+    },
+  });
+
+  async function firstRun(executionArn) {
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      const { mapRuns } = await call('ListMapRuns', { executionArn });
+      if (mapRuns.length) return mapRuns[0];
+      if (Date.now() > deadline) assert.fail(`no map run in ${executionArn}`);
+      await sleep(20);
+    }
+  }
+
+  it('list and describe the run of a distributed Map', async () => {
+    const { stateMachineArn } = await create('js-maprun', mapOf({ Type: 'Pass', End: true }));
+    const { executionArn } = await call('StartExecution', { stateMachineArn, input: '[1,2]' });
+    assert.equal((await waitDone(executionArn)).status, 'SUCCEEDED');
+    const listed = await firstRun(executionArn);
+    assert.equal(listed.executionArn, executionArn);
+    assert.equal(listed.stateMachineArn, `${stateMachineArn}/Run`);
+    assertRecentDate(listed.startDate, 'startDate');
+    const run = await call('DescribeMapRun', { mapRunArn: listed.mapRunArn });
+    assert.equal(run.status, 'SUCCEEDED');
+    assertRecentDate(run.stopDate, 'stopDate');
+    assert.equal(run.itemCounts.total, 2);
+    assert.equal(run.itemCounts.succeeded, 2);
+    assert.equal(run.executionCounts.succeeded, 2);
+    assert.equal(run.toleratedFailurePercentage, 0);
+  });
+
+  it('UpdateMapRun raises the concurrency of a running run', async () => {
+    const { stateMachineArn } = await create(
+      'js-maprun-slow',
+      mapOf({ Type: 'Wait', Seconds: 1, End: true }, { MaxConcurrency: 1 }),
+    );
+    const { executionArn } = await call('StartExecution', { stateMachineArn, input: '[1,2,3,4,5]' });
+    const { mapRunArn } = await firstRun(executionArn);
+    assert.equal((await call('DescribeMapRun', { mapRunArn })).itemCounts.running, 1);
+    await call('UpdateMapRun', { mapRunArn, maxConcurrency: 5, toleratedFailureCount: 2 });
+    const run = await call('DescribeMapRun', { mapRunArn });
+    assert.equal(run.maxConcurrency, 5);
+    assert.equal(run.toleratedFailureCount, 2);
+    assert.equal(run.itemCounts.pending, 0);
+    assert.equal((await waitDone(executionArn, 4000)).status, 'SUCCEEDED');
+  });
+
+  it('unknown runs and bad requests get AWS errors', async () => {
+    const missing = 'arn:aws:states:us-east-1:123456789012:mapRun:sm/label:00000000-0000-0000-0000-000000000000';
+    await expectError(call('DescribeMapRun', { mapRunArn: missing }), 'ResourceNotFound', /Resource not found/);
+    await expectError(
+      call('UpdateMapRun', { mapRunArn: missing, toleratedFailurePercentage: 150 }),
+      'ValidationException',
+      /Value '150.0' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value less than or equal to 100/,
+    );
+    await expectError(
+      call('ListMapRuns', { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:nope:nope' }),
+      'ExecutionDoesNotExist',
+    );
+  });
+});
+
 describe('ValidateStateMachineDefinition', () => {
   it('answers OK for a valid definition', async () => {
     const r = await call('ValidateStateMachineDefinition', { definition: JSON.stringify(PASS_CHAIN) });

@@ -1,0 +1,430 @@
+// Distributed Map runs: ItemReader, ItemBatcher and ResultWriter (see map_run.h).
+#include "engine/runtime/map_run.h"
+
+#include <boost/asio/post.hpp>
+
+#include "common/ids.h"
+#include "common/timefmt.h"
+#include "engine/runtime/dataflow.h"
+#include "engine/runtime/map_items.h"
+#include "engine/runtime/scope.h"
+
+namespace stepline::runtime {
+namespace {
+
+constexpr const char* kResultWriterFailed = "States.ResultWriterFailed";
+constexpr const char* kS3Prefix = "arn:aws:states:::s3:";
+
+// "arn:aws:states:::s3:getObject" -> "getObject"; empty for other resources.
+std::string S3Action(const std::string& resource) {
+  if (resource.rfind(kS3Prefix, 0) != 0) return "";
+  return resource.substr(std::char_traits<char>::length(kS3Prefix));
+}
+
+// AWS: a Map whose ItemReader cannot read its source fails with
+// States.ItemReaderFailed; the service's error says why.
+StatesError ReadFailure(const StatesError& service) {
+  std::string cause = service.error;
+  if (service.cause && !service.cause->empty()) cause += ": " + *service.cause;
+  return {errors::kItemReaderFailed, cause, std::nullopt};
+}
+
+std::optional<int64_t> Whole(std::optional<double> n) {
+  if (!n) return std::nullopt;
+  return static_cast<int64_t>(*n);
+}
+
+// One iteration as the ResultWriter's SUCCEEDED_n / FAILED_n files list it.
+Json IterationEntry(const Frame& f, size_t i, const std::string& sm_arn, EpochMillis now) {
+  bool failed = !f.child_errors[i].error.empty();
+  std::string exec = f.map_run_arn;
+  size_t at = exec.find(":mapRun:");
+  if (at != std::string::npos) exec.replace(at, 8, ":execution:");
+  exec = exec.substr(0, exec.rfind(':') + 1) + NewUuid();
+  Json entry = {{"ExecutionArn", exec},
+                {"Input", DumpJson(f.child_inputs[i])},
+                {"InputDetails", {{"Included", true}}},
+                {"Name", exec.substr(exec.rfind(':') + 1)},
+                {"RedriveCount", 0},
+                {"RedriveStatus", "NOT_REDRIVABLE"},
+                {"StartDate", FormatIso8601Millis(now)},
+                {"StateMachineArn", sm_arn},
+                {"Status", failed ? "FAILED" : "SUCCEEDED"},
+                {"StopDate", FormatIso8601Millis(now)}};
+  if (failed) {
+    entry["Error"] = f.child_errors[i].error;
+    entry["Cause"] = f.child_errors[i].cause.value_or("");
+  } else {
+    entry["Output"] = DumpJson(f.child_outputs[i]);
+    entry["OutputDetails"] = {{"Included", true}};
+  }
+  return entry;
+}
+
+}  // namespace
+
+Json MapRunStep::ReaderInput(Execution& ex, Frame& f) {
+  const asl::State& state = *f.state;
+  if (state.query_language == asl::QueryLanguage::kJsonata) {
+    f.effective_input = f.raw_input;
+  } else {
+    Json context = ex.ContextObject(f, true);
+    FrameScope scope(ex.frames_, f.id, nullptr);
+    ExprContext ctx{&f.raw_input, &context, &scope};
+    f.effective_input =
+        ApplyInputPathAndParameters(state.input_path, std::nullopt, f.raw_input, ctx);
+  }
+  return Json::array();
+}
+
+// Parameters (JSONPath, over the effective input) or Arguments (JSONata).
+Json MapRunStep::Payload(Execution& ex, Frame& f,
+                         const std::optional<jsonpath::PayloadTemplate>& path,
+                         const std::optional<jsonata::Template>& jsonata, const Json& raw,
+                         const char* field) {
+  if (jsonata) return ex.EvalJsonata(f, *jsonata, field, nullptr, nullptr);
+  if (!path) return raw;
+  Json context = ex.ContextObject(f, true);
+  FrameScope scope(ex.frames_, f.id, nullptr);
+  ExprContext ctx{&f.effective_input, &context, &scope};
+  return path->Evaluate(ctx);
+}
+
+void MapRunStep::Read(Execution& ex, Frame& f) {
+  const asl::ItemReaderSpec& reader = *f.state->as<asl::MapSpec>().item_reader;
+  f.block = Frame::Block::kChildren;
+  f.children.clear();
+  try {
+    Json params = Payload(ex, f, reader.parameters_jsonpath, reader.arguments_jsonata,
+                          reader.parameters, "Arguments");
+    std::optional<double> max = ex.MapNumber(f, reader.max_items, "MaxItems", true);
+    if (max && *max < 0) map_items::LimitItems(Json::array(), max);  // fails the run
+    std::string action = S3Action(reader.resource);
+    if (action == "listObjectsV2") return List(ex, f, std::move(params), Json::array(), max);
+    if (action != "getObject") {
+      throw StatesException(errors::kItemReaderFailed,
+                            "Stepline's ItemReader does not support " + reader.resource + ".");
+    }
+    Json config = reader.reader_config;
+    CallS3(ex, f, action, std::move(params),
+           [config, max](Execution& e, Frame& fr, task::TaskOutcome outcome) {
+             if (!outcome.ok) return FailRun(e, fr, ReadFailure(outcome.error));
+             const Json& body = outcome.result.is_object() ? outcome.result["Body"] : Json();
+             Json items =
+                 map_items::ParseObject(body.is_string() ? body.get<std::string>() : "", config);
+             e.BeginIterations(fr, map_items::LimitItems(std::move(items), max));
+           });
+  } catch (const StatesException& e) {
+    FailRun(ex, f, e.error());
+  }
+}
+
+// ListObjectsV2, page after page (ContinuationToken), then the iterations.
+void MapRunStep::List(Execution& ex, Frame& f, Json params, Json items, std::optional<double> max) {
+  CallS3(ex, f, "listObjectsV2", params,
+         [params, items = std::move(items), max](Execution& e, Frame& fr,
+                                                 task::TaskOutcome outcome) mutable {
+           if (!outcome.ok) return FailRun(e, fr, ReadFailure(outcome.error));
+           const Json& page = outcome.result;
+           for (Json& item : map_items::ListingItems(page.value("Contents", Json::array()))) {
+             items.push_back(std::move(item));
+           }
+           bool more = page.value("IsTruncated", false) && page.contains("NextContinuationToken");
+           bool enough = max && *max > 0 && static_cast<double>(items.size()) >= *max;
+           if (more && !enough) {
+             params["ContinuationToken"] = page["NextContinuationToken"];
+             return List(e, fr, std::move(params), std::move(items), max);
+           }
+           e.BeginIterations(fr, map_items::LimitItems(std::move(items), max));
+         });
+}
+
+Json MapRunStep::Batch(Execution& ex, Frame& f, const Json& items) {
+  const asl::ItemBatcherSpec& batcher = *f.state->as<asl::MapSpec>().batcher;
+  std::optional<double> per_batch =
+      ex.MapNumber(f, batcher.max_items_per_batch, "MaxItemsPerBatch", true);
+  std::optional<double> bytes =
+      ex.MapNumber(f, batcher.max_input_bytes_per_batch, "MaxInputBytesPerBatch", true);
+  std::optional<Json> input;
+  if (batcher.batch_input || batcher.batch_input_jsonata) {
+    input = Payload(ex, f, batcher.batch_input, batcher.batch_input_jsonata, Json(), "BatchInput");
+  }
+  Json selected = Json::array();
+  for (size_t i = 0; i < items.size(); ++i) selected.push_back(ex.SelectItem(f, i, items[i]));
+  f.items_selected = true;
+  return map_items::BatchItems(selected, Whole(per_batch).value_or(0), Whole(bytes).value_or(0),
+                               input);
+}
+
+namespace {
+
+using Files = std::vector<std::pair<std::string, std::string>>;  // key, body
+
+// Iteration results shaped by `transformation` (NONE: execution entries;
+// COMPACT: outputs; FLATTEN: outputs with arrays spliced in). A failed
+// iteration is always its entry. `status` selects "SUCCEEDED", "FAILED" or all ("").
+Json Shaped(const Frame& f, const std::string& transformation, const std::string& sm_arn,
+            EpochMillis now, const std::string& status) {
+  Json out = Json::array();
+  for (size_t i = 0; i < f.child_outputs.size(); ++i) {
+    bool failed = !f.child_errors[i].error.empty();
+    if (!status.empty() && (status == "FAILED") != failed) continue;
+    if (failed || transformation == "NONE") {
+      out.push_back(IterationEntry(f, i, sm_arn, now));
+    } else if (transformation == "FLATTEN" && f.child_outputs[i].is_array()) {
+      for (const Json& v : f.child_outputs[i]) out.push_back(v);
+    } else {
+      out.push_back(f.child_outputs[i]);
+    }
+  }
+  return out;
+}
+
+std::string Body(const Json& list, const std::string& output_type) {
+  if (output_type != "JSONL") return DumpJson(list);
+  std::string body;
+  for (const Json& v : list) body += DumpJson(v) + "\n";
+  return body;
+}
+
+// SUCCEEDED_0.json / FAILED_0.json (when not empty), then manifest.json, under `dir`.
+Files ResultFiles(const Frame& f, const asl::ResultWriterSpec& writer, const std::string& bucket,
+                  const std::string& dir, const std::string& sm_arn, EpochMillis now) {
+  std::string transformation = writer.transformation.empty() ? "NONE" : writer.transformation;
+  Files files;
+  Json manifest = {
+      {"DestinationBucket", bucket},
+      {"MapRunArn", f.map_run_arn},
+      {"ResultFiles",
+       {{"FAILED", Json::array()}, {"PENDING", Json::array()}, {"SUCCEEDED", Json::array()}}}};
+  for (const char* name : {"SUCCEEDED", "FAILED"}) {
+    Json list = Shaped(f, transformation, sm_arn, now, name);
+    if (list.empty()) continue;
+    std::string key = dir + name + "_0.json";
+    std::string body = Body(list, writer.output_type);
+    manifest["ResultFiles"][name].push_back({{"Key", key}, {"Size", body.size()}});
+    files.emplace_back(key, std::move(body));
+  }
+  files.emplace_back(dir + "manifest.json", DumpJson(manifest));
+  return files;
+}
+
+}  // namespace
+
+Json MapRunStep::Results(Execution& ex, const Frame& f) {
+  const auto& writer = f.state->as<asl::MapSpec>().writer;
+  std::string transformation =
+      writer && !writer->transformation.empty() ? writer->transformation : "COMPACT";
+  return Shaped(f, transformation, ex.record_.state_machine_arn, ex.Now(), "");
+}
+
+// ResultWriter: the result files under <Prefix>/<map run id>/; the Map's
+// result becomes {MapRunArn, ResultWriterDetails}.
+void MapRunStep::Write(Execution& ex, Frame& f) {
+  const asl::ResultWriterSpec& writer = *f.state->as<asl::MapSpec>().writer;
+  Json params = Payload(ex, f, writer.parameters, writer.arguments, Json::object(), "Arguments");
+  std::string bucket = params.is_object() ? params.value("Bucket", "") : "";
+  std::string prefix = params.is_object() ? params.value("Prefix", "") : "";
+  std::string dir = (prefix.empty() ? "" : prefix + "/") + f.map_run_id + "/";
+  f.block = Frame::Block::kChildren;
+  PutFiles(ex, f, bucket,
+           ResultFiles(f, writer, bucket, dir, ex.record_.state_machine_arn, ex.Now()), 0);
+}
+
+void MapRunStep::PutFiles(Execution& ex, Frame& f, std::string bucket,
+                          std::vector<std::pair<std::string, std::string>> files, size_t next) {
+  if (next == files.size()) {
+    f.map_result = Json{{"MapRunArn", f.map_run_arn},
+                        {"ResultWriterDetails", {{"Bucket", bucket}, {"Key", files.back().first}}}};
+    return ex.CompleteCompound(f);
+  }
+  Json params = {{"Bucket", bucket}, {"Key", files[next].first}, {"Body", files[next].second}};
+  CallS3(ex, f, "putObject", std::move(params),
+         [bucket, files = std::move(files), next](Execution& e, Frame& fr,
+                                                  task::TaskOutcome outcome) mutable {
+           if (!outcome.ok) {
+             StatesError failure = ReadFailure(outcome.error);
+             return FailRun(e, fr, {kResultWriterFailed, failure.cause, std::nullopt});
+           }
+           PutFiles(e, fr, std::move(bucket), std::move(files), next + 1);
+         });
+}
+
+void MapRunStep::CallS3(Execution& ex, Frame& f, const std::string& action, Json params,
+                        Then then) {
+  uint64_t attempt = ++f.map_io_attempt;
+  f.map_io = true;
+  auto request = std::make_shared<task::TaskRequest>();
+  Result<task::ResourceSpec> spec = task::ParseResource("arn:aws:states:::aws-sdk:s3:" + action);
+  if (spec.ok()) request->spec = *spec;
+  request->parameters = std::move(params);
+  request->execution_arn = ex.record_.arn;
+  request->state_machine_arn = ex.record_.state_machine_arn;
+  request->state_name = f.state->name;
+  request->region = ex.services_.options.region;
+  request->account = ex.services_.options.account;
+  int id = f.id;
+  std::weak_ptr<Execution> weak = ex.weak_from_this();
+  auto done = [weak, id, attempt, then = std::move(then)](task::TaskOutcome outcome) {
+    std::shared_ptr<Execution> self = weak.lock();
+    if (!self) return;
+    net::post(self->strand_, [self, id, attempt, then, outcome = std::move(outcome)]() mutable {
+      OnAnswer(*self, id, attempt, std::move(outcome), then);
+    });
+  };
+  std::shared_ptr<task::TaskDispatcher> dispatcher = ex.services_.options.dispatcher;
+  if (!dispatcher) {
+    task::TaskOutcome none;
+    none.error = {errors::kTaskFailed, "No task dispatcher is configured for S3", std::nullopt};
+    return done(std::move(none));
+  }
+  dispatcher->Dispatch(std::move(*request), std::move(done));
+}
+
+void MapRunStep::OnAnswer(Execution& ex, int frame_id, uint64_t attempt, task::TaskOutcome outcome,
+                          const Then& then) {
+  if (ex.closed_ || frame_id < 0 || frame_id >= static_cast<int>(ex.frames_.size())) return;
+  Frame& f = *ex.frames_[frame_id];
+  if (f.status != Frame::Status::kRunning || !f.map_io || f.map_io_attempt != attempt) return;
+  f.map_io = false;
+  try {
+    then(ex, f, std::move(outcome));
+  } catch (const StatesException& e) {
+    if (f.block == Frame::Block::kChildren && f.children.empty()) {
+      FailRun(ex, f, e.error());
+    } else {
+      ex.HandleStateError(f, e.error());
+    }
+  }
+  ex.Schedule(frame_id);
+  ex.Drain();
+}
+
+void MapRunStep::Register(Execution& ex, const Frame& f) {
+  if (!ex.services_.map_runs) return;
+  MapRunInfo info;
+  info.arn = f.map_run_arn;
+  info.execution_arn = ex.record_.arn;
+  const std::string& label = f.state->as<asl::MapSpec>().label;
+  info.state_machine_arn =
+      ex.record_.state_machine_arn + "/" + (label.empty() ? f.state->name : label);
+  info.start_date = ex.Now();
+  info.max_concurrency = static_cast<int64_t>(f.max_concurrency);
+  info.tolerated_failure_count = Whole(f.tolerated_count).value_or(0);
+  info.tolerated_failure_percentage = f.tolerated_percentage.value_or(0);
+  ex.services_.map_runs->Put(std::move(info));
+}
+
+void MapRunStep::Track(Execution& ex, const Frame& f, const std::function<void(MapRunInfo&)>& fn) {
+  if (!ex.services_.map_runs || f.map_run_arn.empty() || ex.replaying_) return;
+  ex.services_.map_runs->Update(f.map_run_arn, fn);
+}
+
+void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status) {
+  if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
+  EpochMillis now = ex.Now();
+  ex.services_.map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
+    if (info.status != "RUNNING") return;
+    info.status = status;
+    info.stop_date = now;
+    for (MapRunCounts* c : {&info.items, &info.executions}) {
+      c->aborted += c->running + c->pending;
+      c->running = 0;
+      c->pending = 0;
+    }
+  });
+}
+
+namespace {
+
+// How many items iteration `index` carries: its batch's, or one.
+int64_t Weight(const Frame& f, size_t index) {
+  const Json& item = f.items[index];
+  bool batched = f.state->as<asl::MapSpec>().batcher.has_value();
+  if (batched && item.is_object() && item.contains("Items") && item["Items"].is_array()) {
+    return static_cast<int64_t>(item["Items"].size());
+  }
+  return 1;
+}
+
+}  // namespace
+
+void MapRunStep::CountItems(Execution& ex, const Frame& f) {
+  int64_t items = 0;
+  for (size_t i = 0; i < f.items.size(); ++i) items += Weight(f, i);
+  auto executions = static_cast<int64_t>(f.items.size());
+  Track(ex, f, [&](MapRunInfo& info) {
+    info.items.total = info.items.pending = items;
+    info.executions.total = info.executions.pending = executions;
+  });
+}
+
+void MapRunStep::CountStarted(Execution& ex, const Frame& f, size_t index) {
+  int64_t n = Weight(f, index);
+  Track(ex, f, [n](MapRunInfo& info) {
+    info.items.pending -= n;
+    info.items.running += n;
+    --info.executions.pending;
+    ++info.executions.running;
+  });
+}
+
+void MapRunStep::CountFinished(Execution& ex, const Frame& f, size_t index, bool succeeded) {
+  int64_t n = Weight(f, index);
+  Track(ex, f, [n, succeeded](MapRunInfo& info) {
+    info.items.running -= n;
+    (succeeded ? info.items.succeeded : info.items.failed) += n;
+    --info.executions.running;
+    ++(succeeded ? info.executions.succeeded : info.executions.failed);
+  });
+}
+
+void MapRunStep::CountWritten(Execution& ex, const Frame& f) {
+  Track(ex, f, [](MapRunInfo& info) {
+    info.items.results_written = info.items.succeeded + info.items.failed;
+    info.executions.results_written = info.executions.succeeded + info.executions.failed;
+  });
+}
+
+Status Execution::UpdateMapRun(const std::string& map_run_arn, const MapRunUpdate& update) {
+  for (auto& fp : frames_) {
+    Frame& f = *fp;
+    if (f.status != Frame::Status::kRunning || f.map_run_arn != map_run_arn ||
+        f.block != Frame::Block::kChildren) {
+      continue;
+    }
+    if (update.max_concurrency) f.max_concurrency = static_cast<size_t>(*update.max_concurrency);
+    if (update.tolerated_failure_count) {
+      f.tolerated_count = static_cast<double>(*update.tolerated_failure_count);
+    }
+    if (update.tolerated_failure_percentage) {
+      f.tolerated_percentage = *update.tolerated_failure_percentage;
+    }
+    MapRunStep::Track(*this, f, [&](MapRunInfo& info) {
+      info.max_concurrency = static_cast<int64_t>(f.max_concurrency);
+      info.tolerated_failure_count = Whole(f.tolerated_count).value_or(0);
+      info.tolerated_failure_percentage = f.tolerated_percentage.value_or(0);
+    });
+    if (!f.map_io && f.children_started < f.items.size()) {
+      try {
+        StartIterations(f);
+      } catch (const StatesException& e) {
+        HandleStateError(f, e.error());
+      }
+    }
+    Drain();
+    return Status::Ok();
+  }
+  return Status(ErrorCode::kResourceNotFound, "Resource not found: '" + map_run_arn + "'");
+}
+
+void MapRunStep::FailRun(Execution& ex, Frame& f, StatesError error) {
+  Close(ex, f, "FAILED");
+  f.map_io = false;
+  Json details = {{"error", error.error}};
+  if (error.cause) details["cause"] = *error.cause;
+  ex.Emit(f, "MapRunFailed", std::move(details));
+  ex.FailCompound(f, std::move(error));
+}
+
+}  // namespace stepline::runtime

@@ -1,0 +1,62 @@
+// Distributed Map runs: the ItemReader's and the ResultWriter's S3 calls and
+// the ItemBatcher, with access to the interpreter's internals.
+//
+// The S3 calls go through the engine's TaskDispatcher as aws-sdk:s3 requests
+// (the same endpoints, signing and HTTP client as Task states) and never
+// block the strand: the map frame waits (Frame::map_io) and the answer is
+// posted back onto the strand, accepted only while the frame still waits for
+// that very call (Frame::map_io_attempt). A failed read or write fails the
+// run: MapRunFailed, then the state's error handling.
+//
+// Replay does not record the items read: a restart during a run with an
+// ItemReader reads the object again when the run is re-entered live.
+//
+// Thread-safety: every function runs on the execution's strand.
+#pragma once
+
+#include "common/json.h"
+#include "engine/runtime/execution.h"
+
+namespace stepline::runtime {
+
+class MapRunStep {
+ public:
+  // The Map's effective input when an ItemReader supplies the items (items: []).
+  static Json ReaderInput(Execution& ex, Frame& f);
+  // Reads the items, then Execution::BeginIterations (or fails the run).
+  static void Read(Execution& ex, Frame& f);
+  // ItemSelector on each item, then the ItemBatcher's batches.
+  static Json Batch(Execution& ex, Frame& f, const Json& items);
+  // The run's result in the state output, as WriterConfig.Transformation
+  // says (COMPACT when absent); failed (tolerated) iterations keep their
+  // execution entry (NONE).
+  static Json Results(Execution& ex, const Frame& f);
+  // Writes the results (ResultWriter), then Execution::CompleteCompound.
+  static void Write(Execution& ex, Frame& f);
+
+  // The run in the engine's MapRunRegistry: registered at MapRunStarted,
+  // its counters kept current, closed with `status` (SUCCEEDED, FAILED, ABORTED).
+  static void Register(Execution& ex, const Frame& f);
+  static void Track(Execution& ex, const Frame& f, const std::function<void(MapRunInfo&)>& fn);
+  static void Close(Execution& ex, const Frame& f, const std::string& status);
+  // Counters: the iterations are known (frame.items), one starts, one ends.
+  static void CountItems(Execution& ex, const Frame& f);
+  static void CountStarted(Execution& ex, const Frame& f, size_t index);
+  static void CountFinished(Execution& ex, const Frame& f, size_t index, bool succeeded);
+  static void CountWritten(Execution& ex, const Frame& f);
+
+ private:
+  using Then = std::function<void(Execution&, Frame&, task::TaskOutcome)>;
+  static void CallS3(Execution& ex, Frame& f, const std::string& action, Json params, Then then);
+  static void OnAnswer(Execution& ex, int frame_id, uint64_t attempt, task::TaskOutcome outcome,
+                       const Then& then);
+  static void List(Execution& ex, Frame& f, Json params, Json items, std::optional<double> max);
+  static Json Payload(Execution& ex, Frame& f, const std::optional<jsonpath::PayloadTemplate>& path,
+                      const std::optional<jsonata::Template>& jsonata, const Json& raw,
+                      const char* field);
+  static void PutFiles(Execution& ex, Frame& f, std::string bucket,
+                       std::vector<std::pair<std::string, std::string>> files, size_t next);
+  static void FailRun(Execution& ex, Frame& f, StatesError error);
+};
+
+}  // namespace stepline::runtime

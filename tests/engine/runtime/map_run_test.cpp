@@ -1,0 +1,301 @@
+// Distributed Map runs against a fake S3 (a FakeDispatcher answering the
+// aws-sdk:s3 requests the ItemReader and ResultWriter make): items read,
+// MaxItems, batches, tolerated failures, results written, and the
+// MapRun* events AWS records.
+#include <catch2/catch.hpp>
+#include <map>
+
+#include "tests/engine/runtime/task_harness.h"
+
+namespace {
+
+// Objects by "bucket/key"; putObject stores, getObject reads, listObjectsV2
+// lists (two keys a page, to exercise ContinuationToken).
+struct FakeS3 {
+  std::mutex mu;
+  std::map<std::string, std::string> objects;
+
+  std::optional<TaskOutcome> Answer(const TaskRequest& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    const Json& p = r.parameters;
+    std::string bucket = p.value("Bucket", "");
+    if (r.spec.action == "putObject") {
+      objects[bucket + "/" + p.value("Key", "")] = p.value("Body", "");
+      return Ok(Json::object());
+    }
+    if (r.spec.action == "getObject") {
+      auto it = objects.find(bucket + "/" + p.value("Key", ""));
+      if (it == objects.end()) return Err("S3.NoSuchKey", "The specified key does not exist.");
+      return Ok({{"Body", it->second}});
+    }
+    if (r.spec.action == "listObjectsV2") return List(bucket, p.value("ContinuationToken", ""));
+    return Err("States.TaskFailed", "unexpected " + r.spec.action);
+  }
+
+  TaskOutcome List(const std::string& bucket, const std::string& after) {
+    Json contents = Json::array();
+    bool truncated = false;
+    std::string last;
+    for (const auto& [path, body] : objects) {
+      if (path.rfind(bucket + "/", 0) != 0) continue;
+      std::string key = path.substr(bucket.size() + 1);
+      if (!after.empty() && key <= after) continue;
+      if (contents.size() == 2) {
+        truncated = true;
+        break;
+      }
+      contents.push_back({{"Key", key},
+                          {"ETag", "\"etag\""},
+                          {"Size", body.size()},
+                          {"LastModified", "2024-01-01T00:00:00.000Z"},
+                          {"StorageClass", "STANDARD"}});
+      last = key;
+    }
+    Json page = {{"Contents", contents}, {"IsTruncated", truncated}};
+    if (truncated) page["NextContinuationToken"] = last;
+    return Ok(page);
+  }
+};
+
+std::shared_ptr<FakeDispatcher> Dispatcher(FakeS3& s3) {
+  return std::make_shared<FakeDispatcher>(
+      [&s3](const TaskRequest& r, int) { return s3.Answer(r); });
+}
+
+// A distributed Map named M whose iterations run `processor` states.
+std::string Machine(const std::string& map_fields,
+                    const std::string& processor = R"({"P":{"Type":"Pass","End":true}})") {
+  return R"({"StartAt":"M","States":{"M":{"Type":"Map",)" + map_fields +
+         R"(,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+         "StartAt":")" +
+         Json::parse(processor).begin().key() + R"(","States":)" + processor + R"(},"End":true}}})";
+}
+
+std::vector<std::string> Types(Harness& h) {
+  std::vector<std::string> out;
+  for (const auto& e : h.History()) out.push_back(e.type);
+  return out;
+}
+
+const char* kReadCsv = R"("ItemReader":{"Resource":"arn:aws:states:::s3:getObject",
+    "ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","MaxItemsPath":"$.max"},
+    "Parameters":{"Bucket":"b","Key.$":"$.key"}})";
+
+}  // namespace
+
+TEST_CASE("an ItemReader reads a CSV object from S3 and the Map iterates over its rows") {
+  FakeS3 s3;
+  s3.objects["b/f.csv"] = "Col1,Col2\n1,2\n3,4\n5,6\n";
+  Harness h(Dispatcher(s3));
+  auto o = h.Run(Machine(kReadCsv), R"({"key":"f.csv","max":2})");
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"([{"Col1":"1","Col2":"2"},{"Col1":"3","Col2":"4"}])"));
+  CHECK(h.Shape() == Lines{"1:0:ExecutionStarted", "2:0:MapStateEntered", "3:2:MapStateStarted",
+                           "4:3:MapRunStarted", "5:4:MapRunSucceeded", "6:5:MapStateSucceeded",
+                           "7:5:MapStateExited", "8:7:ExecutionSucceeded"});
+  CHECK(h.History()[2].details["length"] == 0);
+}
+
+TEST_CASE("a bad object or a negative MaxItems fails the map run with States.ItemReaderFailed") {
+  FakeS3 s3;
+  s3.objects["b/f.csv"] = "X,X\n1,2\n";
+  Harness h(Dispatcher(s3));
+  auto o = h.Run(Machine(kReadCsv), R"({"key":"f.csv","max":1})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.ItemReaderFailed");
+  CHECK(o.cause == "CSV headers cannot contain duplicates.");
+  CHECK(Types(h) == std::vector<std::string>{"ExecutionStarted", "MapStateEntered",
+                                             "MapStateStarted", "MapRunStarted", "MapRunFailed",
+                                             "MapStateFailed", "ExecutionFailed"});
+  CHECK(h.History()[4].details["cause"] == "CSV headers cannot contain duplicates.");
+
+  s3.objects["b/g.csv"] = "A\n1\n";
+  auto negative = h.Run(Machine(kReadCsv), R"({"key":"g.csv","max":-1})");
+  CHECK(negative.error == "States.ItemReaderFailed");
+  CHECK(negative.cause == "field MaxItems must be positive");
+}
+
+TEST_CASE("an S3 error reading the items is States.ItemReaderFailed naming the service's error") {
+  FakeS3 s3;
+  Harness h(Dispatcher(s3));
+  auto o = h.Run(Machine(kReadCsv), R"({"key":"missing.csv","max":0})");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.ItemReaderFailed");
+  CHECK(o.cause == "S3.NoSuchKey: The specified key does not exist.");
+}
+
+TEST_CASE("a ResultWriter that cannot write fails the run with States.ResultWriterFailed") {
+  auto fake = std::make_shared<FakeDispatcher>(
+      [](const TaskRequest&, int) { return Err("S3.NoSuchBucket", "no bucket"); });
+  Harness h(fake);
+  auto o = h.Run(Machine(R"("ResultWriter":{"Resource":"arn:aws:states:::s3:putObject",
+      "Parameters":{"Bucket":"nope","Prefix":"p"}})"),
+                 "[1]");
+  CHECK(o.status == "FAILED");
+  CHECK(o.error == "States.ResultWriterFailed");
+  CHECK(o.cause == "S3.NoSuchBucket: no bucket");
+  CHECK(Types(h)[4] == "MapRunFailed");
+}
+
+TEST_CASE("stopping an execution while its ItemReader reads drops the late answer") {
+  auto fake = std::make_shared<FakeDispatcher>(
+      [](const TaskRequest&, int) -> std::optional<TaskOutcome> { return std::nullopt; });
+  Harness h(fake);
+  std::optional<runtime::ExecutionOutcome> outcome;
+  std::string arn = h.StartOnly(Machine(kReadCsv), NewRecord(R"({"key":"f.csv","max":0})"),
+                                [&](const auto& o) { outcome = o; });
+  h.RunUntil([&] { return fake->held().size() == 1; });
+  CHECK(fake->requests()[0].spec.action == "getObject");
+  CHECK(fake->requests()[0].parameters == Json({{"Bucket", "b"}, {"Key", "f.csv"}}));
+  std::optional<Result<EpochMillis>> stopped;
+  h.engine().Stop(arn, std::nullopt, std::nullopt,
+                  [&](Result<EpochMillis> r) { stopped = std::move(r); });
+  h.RunUntil([&] { return stopped.has_value() && outcome.has_value(); });
+  CHECK(outcome->status == "ABORTED");
+  size_t events = h.Stored();
+  auto done = fake->held().at(0);
+  std::thread late([&] { done(Ok({{"Body", "A\n1\n"}})); });
+  late.join();
+  h.Poll();
+  CHECK(h.Stored() == events);
+  const runtime::MapRunRegistry* runs = h.engine().map_runs();
+  REQUIRE(runs != nullptr);
+  std::vector<runtime::MapRunInfo> listed = runs->ForExecution(arn);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].status == "ABORTED");
+  CHECK(listed[0].stop_date.has_value());
+}
+
+TEST_CASE("a listObjectsV2 ItemReader iterates over every page of the listing") {
+  FakeS3 s3;
+  for (const char* k : {"a", "b", "c", "d", "e"}) s3.objects[std::string("bk/") + k] = "xy";
+  Harness h(Dispatcher(s3));
+  auto o = h.Run(Machine(R"("ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2",
+      "Parameters":{"Bucket":"bk"}},"ItemSelector":{"k.$":"$$.Map.Item.Value.Key",
+      "s.$":"$$.Map.Item.Value.Size"})"));
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"([{"k":"a","s":2},{"k":"b","s":2},{"k":"c","s":2},
+                                  {"k":"d","s":2},{"k":"e","s":2}])"));
+}
+
+TEST_CASE("an ItemBatcher hands each iteration a batch with its BatchInput (JSONata)") {
+  FakeS3 s3;
+  s3.objects["b/f.json"] = "[1,2,3,4,5]";
+  Harness h(Dispatcher(s3));
+  storage::ExecutionRecord record = NewRecord("{}");
+  auto o = h.Run(R"({"QueryLanguage":"JSONata",)" +
+                     Machine(R"("ItemReader":{"Resource":"arn:aws:states:::s3:getObject",
+      "ReaderConfig":{"InputType":"JSON","MaxItems":"{% $states.input.max %}"},
+      "Arguments":{"Bucket":"b","Key":"{% $states.input.key %}"}},
+      "ItemBatcher":{"MaxItemsPerBatch":"{% $states.input.per %}",
+                     "BatchInput":{"tag":"{% $states.input.tag %}"}})")
+                         .substr(1),
+                 R"({"key":"f.json","max":4,"per":3,"tag":"t"})", record);
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"([{"BatchInput":{"tag":"t"},"Items":[1,2,3]},
+                                  {"BatchInput":{"tag":"t"},"Items":[4]}])"));
+  // The run counts items and child executions apart.
+  std::vector<runtime::MapRunInfo> runs = h.engine().map_runs()->ForExecution(record.arn);
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].status == "SUCCEEDED");
+  CHECK(runs[0].items.total == 4);
+  CHECK(runs[0].items.succeeded == 4);
+  CHECK(runs[0].executions.total == 2);
+  CHECK(runs[0].executions.succeeded == 2);
+  CHECK(runs[0].executions.pending == 0);
+}
+
+TEST_CASE("a ResultWriter writes the results to S3 and the Map returns where") {
+  FakeS3 s3;
+  Harness h(Dispatcher(s3));
+  auto o = h.Run(Machine(R"("Label":"L","ResultWriter":{"Resource":"arn:aws:states:::s3:putObject",
+      "Parameters":{"Bucket":"out","Prefix":"jobs"}})"),
+                 R"(["Hello","World"])");
+  REQUIRE(o.status == "SUCCEEDED");
+  Json out = Out(o);
+  std::string run = out["MapRunArn"];
+  CHECK(run.find(":mapRun:tasks/L:") != std::string::npos);
+  std::string id = run.substr(run.rfind(':') + 1);
+  CHECK(out["ResultWriterDetails"] ==
+        Json({{"Bucket", "out"}, {"Key", "jobs/" + id + "/manifest.json"}}));
+  Json manifest = Json::parse(s3.objects.at("out/jobs/" + id + "/manifest.json"));
+  CHECK(manifest["MapRunArn"] == run);
+  CHECK(manifest["ResultFiles"]["SUCCEEDED"][0]["Key"] == "jobs/" + id + "/SUCCEEDED_0.json");
+  Json results = Json::parse(s3.objects.at("out/jobs/" + id + "/SUCCEEDED_0.json"));
+  REQUIRE(results.size() == 2);
+  CHECK(results[0]["Input"] == "\"Hello\"");
+  CHECK(results[1]["Output"] == "\"World\"");
+  CHECK(results[0]["Status"] == "SUCCEEDED");
+}
+
+TEST_CASE("failures within ToleratedFailureCount let the run succeed; beyond, it fails") {
+  FakeS3 s3;
+  Harness h(Dispatcher(s3));
+  std::string processor =
+      R"({"C":{"Type":"Choice","Choices":[{"Variable":"$","NumericGreaterThan":2,
+      "Next":"F"}],"Default":"P"},"P":{"Type":"Pass","End":true},
+      "F":{"Type":"Fail","Error":"Big","Cause":"too big"}})";
+  auto ok = h.Run(Machine(R"("ToleratedFailureCount":2)", processor), "[1,2,3,4]");
+  REQUIRE(ok.status == "SUCCEEDED");
+  // Outputs of the succeeded iterations; a failed one is its execution entry (AWS docs).
+  Json out = Out(ok);
+  REQUIRE(out.size() == 4);
+  CHECK(out[0] == 1);
+  CHECK(out[1] == 2);
+  CHECK(out[2]["Status"] == "FAILED");
+  CHECK(out[2]["Error"] == "Big");
+  CHECK(out[3]["Input"] == "4");
+  CHECK(Types(h)[4] == "MapRunSucceeded");
+
+  auto over = h.Run(Machine(R"("ToleratedFailureCount":1)", processor), "[1,2,3,4]");
+  CHECK(over.status == "FAILED");
+  CHECK(over.error == "States.ExceedToleratedFailureThreshold");
+
+  auto pct = h.Run(Machine(R"("ToleratedFailurePercentage":50)", processor), "[1,2,3,4]");
+  CHECK(pct.status == "SUCCEEDED");
+  auto none = h.Run(Machine(R"("MaxConcurrency":1)", processor), "[1,2,3,4]");
+  CHECK(none.error == "States.ExceedToleratedFailureThreshold");
+}
+
+TEST_CASE("tolerated failures are written to FAILED_0.json with their error") {
+  FakeS3 s3;
+  Harness h(Dispatcher(s3));
+  auto o = h.Run(Machine(R"("ToleratedFailurePercentage":100,"ResultWriter":{
+      "Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out"}})",
+                         R"({"F":{"Type":"Fail","Error":"E","Cause":"C"}})"),
+                 "[1]");
+  REQUIRE(o.status == "SUCCEEDED");
+  std::string key = Out(o)["ResultWriterDetails"]["Key"];
+  std::string dir = key.substr(0, key.rfind('/') + 1);
+  Json manifest = Json::parse(s3.objects.at("out/" + key));
+  CHECK(manifest["ResultFiles"]["SUCCEEDED"].empty());
+  Json failed = Json::parse(s3.objects.at("out/" + dir + "FAILED_0.json"));
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0]["Error"] == "E");
+  CHECK(failed[0]["Cause"] == "C");
+  CHECK(failed[0]["Status"] == "FAILED");
+}
+
+TEST_CASE("WriterConfig shapes the results: FLATTEN in the state output, COMPACT JSONL in S3") {
+  FakeS3 s3;
+  Harness h(Dispatcher(s3));
+  std::string pair = R"({"P":{"Type":"Pass","Parameters":{"v.$":"$"},"OutputPath":"$.v",
+      "End":true}})";
+  auto flat = h.Run(Machine(R"("ItemSelector":{"a.$":"$$.Map.Item.Value"},
+      "ResultWriter":{"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSON"}})",
+                            R"({"P":{"Type":"Pass","Parameters":["x",{"k.$":"$.a"}],
+                               "End":true}})"),
+                    "[1,2]");
+  REQUIRE(flat.status == "SUCCEEDED");
+  CHECK(Out(flat) == Json::parse(R"(["x",{"k":1},"x",{"k":2}])"));
+
+  auto jsonl = h.Run(Machine(R"("ResultWriter":{"Resource":"arn:aws:states:::s3:putObject",
+      "Parameters":{"Bucket":"out"},
+      "WriterConfig":{"Transformation":"COMPACT","OutputType":"JSONL"}})",
+                             pair),
+                     R"([{"a":1},"b"])");
+  REQUIRE(jsonl.status == "SUCCEEDED");
+  std::string key = Out(jsonl)["ResultWriterDetails"]["Key"];
+  std::string dir = key.substr(0, key.rfind('/') + 1);
+  CHECK(s3.objects.at("out/" + dir + "SUCCEEDED_0.json") == "{\"a\":1}\n\"b\"\n");
+}
