@@ -139,7 +139,7 @@ void ListQuery(std::string& url, const Json& p, bool v2) {
 }
 
 std::optional<S3Op> BuildOp(const std::string& action, const std::string& base, const Json& p,
-                            const std::string& region) {
+                            const std::string& region, bool raw_body) {
   S3Op op;
   if (action == "getObject" || action == "headObject") {
     op.http.method = action == "getObject" ? "GET" : "HEAD";
@@ -155,7 +155,10 @@ std::optional<S3Op> BuildOp(const std::string& action, const std::string& base, 
     op.http.url = ObjectUrl(base, p);
     // AWS stores the Body as JSON text: a string Body keeps its quotes
     // (test_s3_put_object: "text data" has the ETag of "\"text data\"").
-    op.http.body = p.is_object() && p.contains("Body") ? DumpJson(p["Body"]) : "";
+    // The engine's own writes (raw_body) send their text as it is.
+    op.http.body = !p.is_object() || !p.contains("Body") ? ""
+                   : raw_body && p["Body"].is_string()   ? p["Body"].get<std::string>()
+                                                         : DumpJson(p["Body"]);
     // As the AWS SDK does by default: the service checks and echoes it.
     op.http.headers.emplace_back("x-amz-sdk-checksum-algorithm", "CRC32");
     op.http.headers.emplace_back("x-amz-checksum-crc32", Crc32Header(op.http.body));
@@ -234,7 +237,8 @@ std::optional<S3Op> BuildOp(const std::string& action, const std::string& base, 
 void S3Call(const Ctx& ctx, const TaskRequest& req, OutcomeFn done) {
   ServiceInfo info = LookupService("s3");
   std::string region = RegionOf(req, *ctx);
-  auto op = BuildOp(req.spec.action, ctx->endpoints.Resolve(info, region), req.parameters, region);
+  auto op = BuildOp(req.spec.action, ctx->endpoints.Resolve(info, region), req.parameters, region,
+                    req.raw_body);
   if (!op) {
     return done(Failed({errors::kTaskFailed,
                         "Stepline does not implement s3:" + req.spec.action +

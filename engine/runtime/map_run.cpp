@@ -258,6 +258,7 @@ void MapRunStep::CallS3(Execution& ex, Frame& f, const std::string& action, Json
   Result<task::ResourceSpec> spec = task::ParseResource("arn:aws:states:::aws-sdk:s3:" + action);
   if (spec.ok()) request->spec = *spec;
   request->parameters = std::move(params);
+  request->raw_body = action == "putObject";  // result files are written as they are
   request->execution_arn = ex.record_.arn;
   request->state_machine_arn = ex.record_.state_machine_arn;
   request->state_name = f.state->name;

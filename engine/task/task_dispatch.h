@@ -68,6 +68,9 @@ struct TaskRequest {
   std::optional<std::string> task_token;  // .waitForTaskToken and activities
   std::optional<int64_t> timeout_seconds;
   std::optional<int64_t> heartbeat_seconds;
+  // s3:putObject from the engine itself (a Map's ResultWriter): the object's
+  // bytes as they are, where a Task's Body is stored as JSON text.
+  bool raw_body = false;
   Json credentials;        // {"RoleArn": ...} when the state sets Credentials
   std::string test_case;   // mock test case ("<arn>#<TestCase>" starts), empty otherwise
   int64_t invocation = 0;  // 0-based attempt number of this state entry (mocked responses)
