@@ -156,8 +156,13 @@ void Execution::Flush() {
   first_batch_ = false;
   bool closing = closed_;
   auto self = shared_from_this();
-  services_.store->Commit(std::move(batch), [self, first, closing](Status status) {
-    net::post(self->strand_, [self, first, closing, status]() {
+  // The callback runs on the store's writer thread. It hands its reference
+  // to the strand (moved, not copied): were the writer thread left holding
+  // the last one, ~Execution would destroy the timers off the strand, racing
+  // the I/O threads (seen as a hang in runtime_tests).
+  services_.store->Commit(std::move(batch), [self, first, closing](Status status) mutable {
+    Strand& strand = self->strand_;
+    net::post(strand, [self = std::move(self), first, closing, status]() {
       if (first) {
         auto started = std::move(self->started_);
         if (started) started(status);
