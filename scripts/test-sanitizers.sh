@@ -30,6 +30,8 @@ TSAN_TESTS='^(runtime_tests|storage_tests|integrations_tests|api_tests|http_serv
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=23:detect_stack_use_after_return=0:strict_init_order=1:print_summary=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=23:suppressions=$supp/ubsan.supp"
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
+# Sanitized code is 2-10x slower: the conformance runs scale Wait/TimeoutSeconds less.
+export STEPLINE_TEST_WAIT_TIME_SCALE=0.05
 export TSAN_OPTIONS="halt_on_error=0:exitcode=66:second_deadlock_stack=1:history_size=4:suppressions=$supp/tsan.supp"
 
 configure() { # dir sanitizers
