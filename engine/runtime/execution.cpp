@@ -172,37 +172,42 @@ void Execution::Flush() {
   redrive_in_batch_ = false;
   EpochMillis redrive_date = record_.redrive_date.value_or(0);
   auto self = shared_from_this();
+  // The callback runs on the store's writer thread. It hands its reference
+  // to the strand (moved, not copied): were the writer thread left holding
+  // the last one, ~Execution would destroy the timers off the strand, racing
+  // the I/O threads (seen as a hang in runtime_tests).
   services_.store->Commit(std::move(batch), [self, first, closing, redriven = std::move(redriven),
                                              redrive_date](Status status) mutable {
-    net::post(self->strand_,
-              [self, first, closing, status, redriven = std::move(redriven), redrive_date]() {
-                if (redriven) {
-                  if (status.ok()) {
-                    redriven(redrive_date);
-                  } else {
-                    redriven(status);
-                  }
-                }
-                if (first) {
-                  auto started = std::move(self->started_);
-                  if (started) started(status);
-                  if (!status.ok()) {
-                    self->closed_ = true;
-                    if (self->timeout_timer_) self->timeout_timer_->cancel();
-                    if (self->services_.on_closed) self->services_.on_closed(self->arn());
-                    return;
-                  }
-                  if (!closing) {
-                    self->ArmExecutionTimeout();
-                    self->Schedule(0);
-                    self->Drain();
-                  }
-                }
-                if (closing) {
-                  if (self->finished_) self->finished_(self->outcome_);
-                  if (self->services_.on_closed) self->services_.on_closed(self->arn());
-                }
-              });
+    Strand& strand = self->strand_;
+    net::post(strand, [self = std::move(self), first, closing, status,
+                       redriven = std::move(redriven), redrive_date]() {
+      if (redriven) {
+        if (status.ok()) {
+          redriven(redrive_date);
+        } else {
+          redriven(status);
+        }
+      }
+      if (first) {
+        auto started = std::move(self->started_);
+        if (started) started(status);
+        if (!status.ok()) {
+          self->closed_ = true;
+          if (self->timeout_timer_) self->timeout_timer_->cancel();
+          if (self->services_.on_closed) self->services_.on_closed(self->arn());
+          return;
+        }
+        if (!closing) {
+          self->ArmExecutionTimeout();
+          self->Schedule(0);
+          self->Drain();
+        }
+      }
+      if (closing) {
+        if (self->finished_) self->finished_(self->outcome_);
+        if (self->services_.on_closed) self->services_.on_closed(self->arn());
+      }
+    });
   });
 }
 

@@ -296,7 +296,10 @@ template <typename Fn>
 void TaskStep::Post(const std::weak_ptr<Execution>& weak, Fn fn) {
   std::shared_ptr<Execution> self = weak.lock();
   if (!self) return;  // the execution is gone: nothing waits for this answer
-  net::post(self->strand_, [self, fn = std::move(fn)]() mutable { fn(*self); });
+  // Moved into the handler: this (dispatcher) thread must not be left holding
+  // the last reference, or ~Execution would run off the strand (see Flush).
+  Strand& strand = self->strand_;
+  net::post(strand, [self = std::move(self), fn = std::move(fn)]() mutable { fn(*self); });
 }
 
 void TaskStep::Dispatch(Execution& ex, Frame& f) {

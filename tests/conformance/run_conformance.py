@@ -75,7 +75,10 @@ def main():
                    help="file of case ids expected to fail (may be repeated)")
     p.add_argument("--level", default="history")
     p.add_argument("-j", "--jobs", default="4")
-    p.add_argument("--wait-time-scale", default="0.01")
+    # Sanitized builds run several times slower: scripts/test-sanitizers.sh
+    # sets STEPLINE_TEST_WAIT_TIME_SCALE so scaled TimeoutSeconds still fit.
+    p.add_argument("--wait-time-scale",
+                   default=os.environ.get("STEPLINE_TEST_WAIT_TIME_SCALE", "0.01"))
     p.add_argument("--services", action="store_true",
                    help="also run the service cases against moto + the runner's Lambda")
     args, extra = p.parse_known_args()

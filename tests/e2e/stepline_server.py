@@ -3,6 +3,8 @@
 SteplineServer starts the binary on a free loopback port with a database in
 a fresh temporary directory, waits until GET /health answers, and stops it
 by its PID (SIGTERM, then SIGKILL after a timeout). It builds nothing.
+Stopping raises sanitizer_log.ServerFailure when the server printed a
+sanitizer report or did not exit 0 after SIGTERM (tests/support/sanitizer_log.py).
 
     with SteplineServer(binary) as server:
         sfn = server.client()              # boto3 Step Functions client
@@ -18,8 +20,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from sanitizer_log import check_stopped  # noqa: E402
 
 
 def free_port():
@@ -74,6 +80,7 @@ class SteplineServer:
 
     def _spawn(self):
         self._log = open(os.path.join(self.tmpdir, "server.log"), "ab")
+        self._log_offset = self._log.tell()
         command = [self.binary, "--host", "127.0.0.1", "--port", str(self.port),
                    "--db", self.db_path, "--log-level", self.log_level] + self.args
         self._started_at = time.monotonic()
@@ -113,10 +120,15 @@ class SteplineServer:
         return self.process is not None and self.process.poll() is None
 
     def stop(self, timeout=10.0):
-        """SIGTERM, then SIGKILL after `timeout`; returns the exit code."""
+        """SIGTERM, then SIGKILL after `timeout`; returns the exit code. Raises
+        ServerFailure for a sanitizer report in the log, or (when this call sent
+        SIGTERM) an exit code other than 0."""
         if self.process is None:
             return None
-        if self.process.poll() is None:
+        if getattr(self, "_checked", None) is self.process:
+            return self.process.returncode
+        terminated = self.process.poll() is None
+        if terminated:
             os.kill(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout)
@@ -124,12 +136,16 @@ class SteplineServer:
                 os.kill(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self._log.close()
+        self._checked = self.process
+        check_stopped(self.log(since_start=True), self.process.returncode, terminated)
         return self.process.returncode
 
-    def log(self):
-        """What the server printed so far."""
+    def log(self, since_start=False):
+        """What the server printed so far (only the current process's, with since_start)."""
         try:
             with open(os.path.join(self.tmpdir, "server.log"), "rb") as f:
+                if since_start:
+                    f.seek(getattr(self, "_log_offset", 0))
                 return f.read().decode("utf-8", "replace")
         except OSError:
             return ""

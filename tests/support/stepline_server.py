@@ -1,7 +1,9 @@
 """Start and stop a built `stepline` server for tests.
 
 The server runs on a free loopback port with its own SQLite file in a
-temporary directory; it is stopped by PID (SIGTERM, then SIGKILL).
+temporary directory; it is stopped by PID (SIGTERM, then SIGKILL). Stopping
+raises sanitizer_log.ServerFailure when the server printed a sanitizer report
+or did not exit 0 after SIGTERM (see sanitizer_log.py).
 
     with SteplineServer(binary) as server:
         server.endpoint  # "http://127.0.0.1:PORT"
@@ -16,6 +18,8 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+
+from sanitizer_log import check_stopped
 
 
 def free_port():
@@ -42,6 +46,7 @@ class SteplineServer:
 
     def start(self, timeout=20):
         log = open(self.log_path, "ab")
+        self._log_offset = log.tell()
         cmd = [self.binary, "--host", "127.0.0.1", "--port", str(self.port), "--db", self.db]
         self.proc = subprocess.Popen(cmd + self.args, env=self.env, stdout=log, stderr=log)
         deadline = time.time() + timeout
@@ -58,14 +63,20 @@ class SteplineServer:
         raise RuntimeError("stepline did not answer /health within %ss:\n%s" % (timeout, self.log()))
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
-        if self.proc is None or self.proc.poll() is not None:
+        """Stops the server with `sig` (SIGKILL after `timeout` s); raises
+        ServerFailure for a sanitizer report or a bad exit after SIGTERM."""
+        if self.proc is None or getattr(self, "_checked", None) is self.proc:
             return
-        self.proc.send_signal(sig)
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        terminated = self.proc.poll() is None and sig == signal.SIGTERM
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._checked = self.proc
+        check_stopped(self.log(since_start=True), self.proc.returncode, terminated)
 
     def kill(self):
         self.stop(sig=signal.SIGKILL)
@@ -74,10 +85,14 @@ class SteplineServer:
         self.stop()
         return self.start()
 
-    def log(self):
+    def log(self, since_start=False):
+        """The log's last 4000 characters, or all the current process printed."""
         try:
             with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")[-4000:]
+                if since_start:
+                    f.seek(getattr(self, "_log_offset", 0))
+                text = f.read().decode("utf-8", "replace")
+                return text if since_start else text[-4000:]
         except OSError:
             return ""
 

@@ -3,7 +3,9 @@
 // The server runs on a free loopback port with its own SQLite file in a fresh
 // temporary directory; it is stopped by PID (SIGTERM, then SIGKILL after a
 // grace period) and its directory removed. A server still running when the
-// node process exits is killed by PID as well.
+// node process exits is killed by PID as well. stop() throws when the server
+// printed a sanitizer report (a sanitized build, scripts/test-sanitizers.sh)
+// or did not exit 0 after SIGTERM, as tests/support/sanitizer_log.py does.
 //
 //   const server = await new SteplineServer(binary).start();
 //   server.endpoint;     // "http://127.0.0.1:PORT"
@@ -29,6 +31,10 @@ export function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// The first line of an ASan, LSan, UBSan or TSan report.
+const SANITIZER_REPORT =
+  /^(==\d+==ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|.*:\d+:\d+: runtime error: |SUMMARY: \w+Sanitizer)/m;
+
 export class SteplineServer {
   constructor(binary, { args = [], env = {} } = {}) {
     this.binary = path.resolve(binary);
@@ -49,6 +55,7 @@ export class SteplineServer {
     if (!fs.existsSync(this.binary)) throw new Error(`no stepline binary at ${this.binary}`);
     this.port = await freePort();
     const log = fs.openSync(this.logPath, 'a');
+    this.logOffset = fs.fstatSync(log).size;
     const argv = ['--host', '127.0.0.1', '--port', String(this.port), '--db', this.db, ...this.args];
     this.child = spawn(this.binary, argv, { env: this.env, stdio: ['ignore', log, log] });
     fs.closeSync(log);
@@ -82,7 +89,8 @@ export class SteplineServer {
   async stop(graceMs = 10000) {
     if (this.child === null) return;
     const { pid } = this.child;
-    if (this.child.exitCode === null && this.child.signalCode === null) {
+    const terminated = this.child.exitCode === null && this.child.signalCode === null;
+    if (terminated) {
       process.kill(pid, 'SIGTERM');
       let timer;
       const grace = new Promise((resolve) => {
@@ -97,6 +105,19 @@ export class SteplineServer {
     }
     process.removeListener('exit', this.onExit);
     this.child = null;
+    this.checkExit(await this.exited, terminated);
+  }
+
+  // Throws for a sanitizer report in this process's log, or a bad exit after SIGTERM.
+  checkExit({ code, signal }, terminated) {
+    const text = fs.readFileSync(this.logPath, 'utf8').slice(this.logOffset);
+    const report = SANITIZER_REPORT.exec(text);
+    if (report) {
+      throw new Error(`stepline reported a sanitizer error (exit ${code ?? signal}):\n${text.slice(report.index, report.index + 8000)}`);
+    }
+    if (terminated && code !== 0) {
+      throw new Error(`stepline exited with ${code ?? signal} after SIGTERM:\n${text.slice(-4000)}`);
+    }
   }
 
   async close() {
