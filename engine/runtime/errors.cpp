@@ -4,6 +4,7 @@
 
 #include "common/ids.h"
 #include "engine/runtime/dataflow.h"
+#include "engine/runtime/error_match.h"
 #include "engine/runtime/execution.h"
 #include "engine/runtime/history.h"
 
@@ -22,10 +23,12 @@ bool MatchesAll(const std::string& error, bool task_failure) {
   return error != errors::kDataLimitExceeded || task_failure;
 }
 
+}  // namespace
+
 // States.Runtime is never retried nor caught, not even by name: AWS fails
 // the execution (test_catch_states_runtime).
-bool Matches(const std::vector<std::string>& error_equals, const std::string& error, bool is_task,
-             bool task_failure) {
+bool ErrorEqualsMatches(const std::vector<std::string>& error_equals, const std::string& error,
+                        bool is_task, bool task_failure) {
   if (error == errors::kRuntime) return false;
   for (const std::string& name : error_equals) {
     if (name == error) return true;
@@ -36,6 +39,13 @@ bool Matches(const std::vector<std::string>& error_equals, const std::string& er
     }
   }
   return false;
+}
+
+namespace {
+
+bool Matches(const std::vector<std::string>& error_equals, const std::string& error, bool is_task,
+             bool task_failure) {
+  return ErrorEqualsMatches(error_equals, error, is_task, task_failure);
 }
 
 // Evaluator failures get AWS's prefix naming the state and its entry event.

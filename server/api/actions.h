@@ -51,7 +51,9 @@ void RegisterVersionActions(ActionTable& table);
 void RegisterAliasActions(ActionTable& table);
 void RegisterValidateActions(ActionTable& table);
 void RegisterRedriveActions(ActionTable& table);  // RedriveExecution
-void RegisterMapRunActions(ActionTable& table);  // DescribeMapRun, ListMapRuns, UpdateMapRun
+void RegisterMapRunActions(ActionTable& table);
+void RegisterTestStateActions(
+    ActionTable& table);  // TestState  // DescribeMapRun, ListMapRuns, UpdateMapRun
 
 // Actions of the AWS API that Stepline does not answer yet: each returns a
 // 400 UnknownOperationException saying so.

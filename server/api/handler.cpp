@@ -15,7 +15,7 @@
 namespace stepline::api {
 
 const char* const kNotImplementedActions[] = {
-    "TestState", nullptr,
+    nullptr,
 };
 
 Action Sync(SyncAction action) {
@@ -66,6 +66,7 @@ class Handler final : public ApiHandler {
     RegisterValidateActions(table_);
     RegisterRedriveActions(table_);
     RegisterMapRunActions(table_);
+    RegisterTestStateActions(table_);
   }
 
   void Handle(ApiRequest request, Responder respond) override {

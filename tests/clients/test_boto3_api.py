@@ -334,6 +334,32 @@ class Boto3Api(unittest.TestCase):
         self.assertError("ValidationException", self.sfn.describe_state_machine,
                          stateMachineArn=arn, includedData="NOPE")
 
+    def test_test_state(self):
+        # boto3 prefixes TestState's host with "sync-"; 127.0.0.1 cannot take
+        # a prefix, so this client does not inject it (the docker network
+        # answers to sync-stepline instead).
+        sfn = boto3.client(
+            "stepfunctions", endpoint_url=self.server.endpoint, region_name="us-east-1",
+            aws_access_key_id="test", aws_secret_access_key="test",
+            config=Config(retries={"max_attempts": 1}, inject_host_prefix=False))
+        task = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "ResultPath": "$.r", "Next": "After",
+                "Catch": [{"ErrorEquals": ["Boom"], "Next": "Handler"}]}
+        ok = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input='{"a":1}',
+                            inspectionLevel="DEBUG", mock={"result": '{"x":2}'})
+        self.assertEqual(ok["status"], "SUCCEEDED")
+        self.assertEqual(json.loads(ok["output"]), {"a": 1, "r": {"x": 2}})
+        self.assertEqual(ok["nextState"], "After")
+        self.assertEqual(ok["inspectionData"]["result"], '{"x":2}')
+        caught = sfn.test_state(definition=json.dumps(task), roleArn=ROLE,
+                                mock={"errorOutput": {"error": "Boom", "cause": "c"}})
+        self.assertEqual(caught["status"], "CAUGHT_ERROR")
+        self.assertEqual(caught["nextState"], "Handler")
+        self.assertEqual(json.loads(caught["output"]), {"Error": "Boom", "Cause": "c"})
+        with self.assertRaises(ClientError) as ctx:
+            sfn.test_state(definition='{"Type":"Pass","Next":""}', roleArn=ROLE)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidDefinition")
+
     def test_every_list_action_pages(self):
         sm = self.create("pages")["stateMachineArn"]
         for i in range(3):

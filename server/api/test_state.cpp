@@ -1,0 +1,108 @@
+// TestState: parses the definition (one state, or a whole machine with
+// stateName), reads the mock and hands the state to runtime::RunTestState.
+#include "engine/runtime/test_state.h"
+
+#include "common/limits.h"
+#include "engine/asl/parser.h"
+#include "server/api/actions.h"
+#include "server/api/validation.h"
+
+namespace stepline::api {
+namespace {
+
+// A lone state becomes a one-state machine; each state it can transition to
+// gets a placeholder Succeed state so that the graph checks pass.
+Json WrapState(const Json& state) {
+  const std::string name = "TestState";
+  Json states = {{name, state}};
+  auto add = [&states](const Json& target) {
+    if (target.is_string() && !states.contains(target.get<std::string>())) {
+      states[target.get<std::string>()] = {{"Type", "Succeed"}};
+    }
+  };
+  add(state.value("Next", Json()));
+  add(state.value("Default", Json()));
+  for (const char* list : {"Choices", "Catch"}) {
+    const Json& items = state.value(list, Json::array());
+    if (!items.is_array()) continue;
+    for (const Json& item : items) {
+      if (item.is_object()) add(item.value("Next", Json()));
+    }
+  }
+  return {{"StartAt", name}, {"States", std::move(states)}};
+}
+
+Result<Json> JsonMember(const std::string& text, const char* member) {
+  Result<Json> parsed = ParseJson(text);
+  if (!parsed.ok()) {
+    return Status(ErrorCode::kValidation,
+                  std::string("The field '") + member + "' is not valid JSON: " + text);
+  }
+  return parsed;
+}
+
+Result<std::optional<runtime::TestStateMock>> ReadMock(const Json& request) {
+  ASSIGN_OR_RETURN(const Json* mock, OptObject(request, "mock"));
+  if (!mock) return std::optional<runtime::TestStateMock>();
+  runtime::TestStateMock out;
+  ASSIGN_OR_RETURN(std::optional<std::string> result, OptString(*mock, "result"));
+  ASSIGN_OR_RETURN(const Json* error_output, OptObject(*mock, "errorOutput"));
+  if (result.has_value() == (error_output != nullptr)) {
+    return Status(ErrorCode::kValidation, "A mock must have exactly one of result or errorOutput");
+  }
+  if (result) {
+    ASSIGN_OR_RETURN(out.result, JsonMember(*result, "mock.result"));
+  } else {
+    ASSIGN_OR_RETURN(out.error, OptString(*error_output, "error"));
+    ASSIGN_OR_RETURN(out.cause, OptString(*error_output, "cause"));
+  }
+  return std::optional<runtime::TestStateMock>(std::move(out));
+}
+
+Json ToResponse(const runtime::TestStateResult& r, bool debug) {
+  Json body = {{"status", r.status}};
+  if (r.output) body["output"] = DumpJson(*r.output);
+  if (r.error) body["error"] = *r.error;
+  if (r.cause) body["cause"] = *r.cause;
+  if (r.next_state) body["nextState"] = *r.next_state;
+  if (debug) body["inspectionData"] = r.inspection;
+  return body;
+}
+
+Result<Json> TestState(const ApiContext&, const Json& request) {
+  ConstraintErrors errors;
+  ASSIGN_OR_RETURN(std::string definition, RequiredString(request, "definition", errors));
+  ASSIGN_OR_RETURN(std::optional<std::string> role, OptString(request, "roleArn"));
+  ASSIGN_OR_RETURN(std::optional<std::string> input, OptString(request, "input"));
+  ASSIGN_OR_RETURN(std::optional<std::string> level, OptString(request, "inspectionLevel"));
+  ASSIGN_OR_RETURN(std::optional<std::string> variables, OptString(request, "variables"));
+  ASSIGN_OR_RETURN(std::optional<std::string> state_name, OptString(request, "stateName"));
+  errors.MaxLength("definition", definition, limits::kMaxDefinitionBytes, true);
+  if (level) errors.Enum("inspectionLevel", *level, {"INFO", "DEBUG", "TRACE"});
+  RETURN_IF_ERROR(errors.ToStatus());
+  runtime::TestStateRequest req;
+  ASSIGN_OR_RETURN(req.input, JsonMember(input.value_or("{}"), "input"));
+  ASSIGN_OR_RETURN(req.variables, JsonMember(variables.value_or("{}"), "variables"));
+  if (!req.variables.is_object()) {
+    return Status(ErrorCode::kValidation, "The field 'variables' must be a JSON object");
+  }
+  ASSIGN_OR_RETURN(req.mock, ReadMock(request));
+  Result<Json> doc = ParseJson(definition);
+  std::string text = definition;
+  if (doc.ok() && doc->is_object() && doc->contains("Type")) text = DumpJson(WrapState(*doc));
+  ASSIGN_OR_RETURN(std::shared_ptr<const asl::StateMachine> machine, asl::ParseDefinition(text));
+  std::string name =
+      doc.ok() && doc->contains("Type") ? "TestState" : state_name.value_or(machine->root.start_at);
+  req.state = machine->root.Find(name);
+  if (!req.state) {
+    return Status(ErrorCode::kValidation, "State '" + name + "' is not in the definition");
+  }
+  ASSIGN_OR_RETURN(runtime::TestStateResult result, runtime::RunTestState(req));
+  return ToResponse(result, level.value_or("INFO") != "INFO");
+}
+
+}  // namespace
+
+void RegisterTestStateActions(ActionTable& table) { table["TestState"] = Sync(TestState); }
+
+}  // namespace stepline::api
