@@ -171,39 +171,46 @@ void Execution::Flush() {
   if (redrive_in_batch_) redriven = std::move(redrive_done_);
   redrive_in_batch_ = false;
   EpochMillis redrive_date = record_.redrive_date.value_or(0);
+  // The callback runs on the store's writer thread: it hands its only
+  // reference to the strand (moved, not copied), so the execution is never
+  // released - timers and all - on the writer thread.
+  Strand strand = strand_;
   auto self = shared_from_this();
-  services_.store->Commit(std::move(batch), [self, first, closing, redriven = std::move(redriven),
-                                             redrive_date](Status status) mutable {
-    net::post(self->strand_,
-              [self, first, closing, status, redriven = std::move(redriven), redrive_date]() {
-                if (redriven) {
-                  if (status.ok()) {
-                    redriven(redrive_date);
-                  } else {
-                    redriven(status);
-                  }
-                }
-                if (first) {
-                  auto started = std::move(self->started_);
-                  if (started) started(status);
-                  if (!status.ok()) {
-                    self->closed_ = true;
-                    if (self->timeout_timer_) self->timeout_timer_->cancel();
-                    if (self->services_.on_closed) self->services_.on_closed(self->arn());
-                    return;
-                  }
-                  if (!closing) {
-                    self->ArmExecutionTimeout();
-                    self->Schedule(0);
-                    self->Drain();
-                  }
-                }
-                if (closing) {
-                  if (self->finished_) self->finished_(self->outcome_);
-                  if (self->services_.on_closed) self->services_.on_closed(self->arn());
-                }
-              });
-  });
+  services_.store->Commit(std::move(batch),
+                          [strand, self = std::move(self), first, closing,
+                           redriven = std::move(redriven), redrive_date](Status status) mutable {
+                            net::post(strand, [self = std::move(self), first, closing, status,
+                                               redriven = std::move(redriven), redrive_date]() {
+                              if (redriven) {
+                                if (status.ok()) {
+                                  redriven(redrive_date);
+                                } else {
+                                  redriven(status);
+                                }
+                              }
+                              if (first) {
+                                auto started = std::move(self->started_);
+                                if (started) started(status);
+                                if (!status.ok()) {
+                                  self->closed_ = true;
+                                  if (self->timeout_timer_) self->timeout_timer_->cancel();
+                                  if (self->services_.on_closed)
+                                    self->services_.on_closed(self->arn());
+                                  return;
+                                }
+                                if (!closing) {
+                                  self->ArmExecutionTimeout();
+                                  self->Schedule(0);
+                                  self->Drain();
+                                }
+                              }
+                              if (closing) {
+                                if (self->finished_) self->finished_(self->outcome_);
+                                if (self->services_.on_closed)
+                                  self->services_.on_closed(self->arn());
+                              }
+                            });
+                          });
 }
 
 // ---------------------------------------------------------------- frames
