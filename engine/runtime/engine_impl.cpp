@@ -106,7 +106,13 @@ class Engine final : public ExecutionEngine {
     return Status::Ok();
   }
 
-  void Shutdown() override {}
+  // Drains in-flight commits: the store runs callbacks in submission order,
+  // so once an empty batch completes, every earlier Flush callback has
+  // posted its continuation (and its execution reference) to a strand of
+  // io_, which outlives the engine. After Close this returns at once.
+  void Shutdown() override { (void)store_.CommitAndWait(storage::WriteBatch()); }
+
+  ~Engine() override { Shutdown(); }
 
   const MapRunRegistry* map_runs() const override { return &map_runs_; }
 
@@ -278,10 +284,14 @@ class Engine final : public ExecutionEngine {
     batch.update_executions.push_back({arn, "ABORTED", std::nullopt, error, cause,
                                        aborted.timestamp, std::nullopt, std::nullopt});
     EpochMillis stopped = aborted.timestamp;
-    store_.Commit(std::move(batch), [done = std::move(done), stopped](Status st) {
-      if (!st.ok()) return done(st);
-      done(stopped);
-    });
+    // Answers on the registry strand, not on the store's writer thread.
+    store_.Commit(std::move(batch),
+                  [registry = registry_, done = std::move(done), stopped](Status st) mutable {
+                    net::post(registry, [done = std::move(done), stopped, st]() {
+                      if (!st.ok()) return done(st);
+                      done(stopped);
+                    });
+                  });
   }
 
   net::io_context& io_;
