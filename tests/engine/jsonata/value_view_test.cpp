@@ -40,7 +40,7 @@ TEST_CASE("a view converts back to the same JSON a converted value gives") {
   Value view = Value::View(kDoc);
   Value converted = FromJson(kDoc);
   CHECK(ToJson(view) == ToJson(converted));
-  CHECK(ToJson(view)["n"].is_number_integer());        // 1.0 is the integer 1
+  CHECK(ToJson(view)["n"].is_number_integer());            // 1.0 is the integer 1
   CHECK(ToJson(view)["big"] == ToJson(converted)["big"]);  // beyond 2^53: a double
   CHECK(DeepEqual(view, converted));
 }
