@@ -86,6 +86,13 @@ SqliteStore::SqliteStore(std::unique_ptr<Connection> write_db, bool in_memory,
 SqliteStore::~SqliteStore() { Close(); }
 
 void SqliteStore::Commit(WriteBatch batch, Callback done) {
+  if (MachineCache::Touches(batch)) {
+    machines_.Invalidate();
+    done = [this, done = std::move(done)](Status status) {
+      machines_.Invalidate();  // committed (or not): readers go back to SQL
+      if (done) done(std::move(status));
+    };
+  }
   PendingCommit commit{EncodeBatch(std::move(batch)), std::move(done)};
   if (writer_.Submit(std::move(commit))) return;
   if (commit.done) commit.done(Status(ErrorCode::kUnavailable, "the store is closed"));

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "storage/group_writer.h"
+#include "storage/machine_cache.h"
 #include "storage/reader_pool.h"
 #include "storage/store.h"
 
@@ -65,7 +66,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> write_db_;
   std::mutex shared_mutex_;  // in-memory only: guards the single connection
   ReaderPool readers_;
-  GroupWriter writer_;  // last: its thread stops before the rest is destroyed
+  MachineCache machines_;  // GetStateMachine's read-through cache
+  GroupWriter writer_;     // last: its thread stops before the rest is destroyed
 };
 
 }  // namespace stepline::storage

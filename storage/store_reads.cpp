@@ -54,9 +54,14 @@ Result<Page<T>> ListByCreation(ReaderPool& pool, const char* table, const char* 
 }  // namespace
 
 Result<std::optional<StateMachineRecord>> SqliteStore::GetStateMachine(const std::string& arn) {
-  return QueryOne<StateMachineRecord>(
-      readers_, Select(kStateMachineColumns, "FROM state_machines WHERE arn = ?"), ReadStateMachine,
-      arn);
+  if (std::optional<StateMachineRecord> cached = machines_.Get(arn)) return cached;
+  uint64_t generation = machines_.Generation();
+  ASSIGN_OR_RETURN(std::optional<StateMachineRecord> record,
+                   QueryOne<StateMachineRecord>(
+                       readers_, Select(kStateMachineColumns, "FROM state_machines WHERE arn = ?"),
+                       ReadStateMachine, arn));
+  if (record) machines_.Put(generation, *record);
+  return record;
 }
 
 Result<Page<StateMachineRecord>> SqliteStore::ListStateMachines(const PageRequest& page) {

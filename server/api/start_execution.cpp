@@ -203,11 +203,9 @@ void StartExecution(const ApiContext& ctx, const Json& request, Reply reply) {
   Result<Prepared> prepared = Prepare(ctx, request, /*sync=*/false);
   if (!prepared.ok()) return reply(prepared.status());
   ExecutionRecord& record = prepared->record;
-  if (record.type == "STANDARD") {
-    Result<std::optional<ExecutionRecord>> existing = ctx.deps.store->GetExecution(record.arn);
-    if (!existing.ok()) return reply(existing.status());
-    if (existing->has_value()) return reply(Repeated(**existing, record.input));
-  }
+  // A repeated name needs no read here: the engine refuses a running
+  // duplicate and the store a stored one, and AnswerDuplicate applies AWS's
+  // rule (names are rarely repeated; every start would pay for the read).
   Json answer = {{"executionArn", record.arn}, {"startDate", Timestamp(record.start_date)}};
   std::string arn = record.arn, input = record.input;
   const ApiContext* context = &ctx;

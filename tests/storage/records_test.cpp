@@ -1,6 +1,10 @@
 // Round trips of every record type through a store, and deletions.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <future>
+#include <thread>
+
 #include "tests/storage/store_test_util.h"
 
 namespace stepline::storage {
@@ -57,6 +61,51 @@ TEST_CASE("putting a state machine again replaces it", "[storage]") {
   REQUIRE(got.ok());
   CHECK((*got)->definition == "{}");
   CHECK((*got)->attributes.is_null());
+}
+
+// GetStateMachine is served from a cache (MachineCache): a write that was
+// acknowledged must be visible to the next read, from any thread.
+TEST_CASE("a state machine read after its update or delete sees the write", "[storage]") {
+  testing::TempDir dir;
+  auto store = OpenOrDie(dir.File("cache.db"));
+  StateMachineRecord sm = testing::SampleMachine("Sm");
+  WriteBatch put;
+  put.put_state_machines.push_back(sm);
+  CommitOk(*store, std::move(put));
+  REQUIRE((*store->GetStateMachine(sm.arn))->revision_id == "rev-1");  // now cached
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> failed_reads{0};
+  std::thread reader([&] {  // keeps re-filling the cache while we write
+    while (!stop) {
+      if (!store->GetStateMachine(sm.arn).ok()) ++failed_reads;
+    }
+  });
+  for (int i = 2; i <= 50; ++i) {
+    sm.revision_id = "rev-" + std::to_string(i);
+    WriteBatch update;
+    update.put_state_machines.push_back(sm);
+    std::string seen_in_callback;
+    std::promise<void> done;
+    store->Commit(std::move(update), [&](Status st) {  // on the writer thread
+      auto read = store->GetStateMachine(sm.arn);
+      if (st.ok() && read.ok() && read->has_value()) seen_in_callback = (*read)->revision_id;
+      done.set_value();
+    });
+    done.get_future().wait();
+    CHECK(seen_in_callback == sm.revision_id);
+    CHECK((*store->GetStateMachine(sm.arn))->revision_id == sm.revision_id);
+  }
+  stop = true;
+  reader.join();
+  CHECK(failed_reads == 0);
+
+  WriteBatch drop;
+  drop.delete_state_machines.push_back(sm.arn);
+  CommitOk(*store, std::move(drop));
+  auto gone = store->GetStateMachine(sm.arn);
+  REQUIRE(gone.ok());
+  CHECK_FALSE(gone->has_value());
 }
 
 TEST_CASE("revisions, versions and aliases round trip", "[storage]") {

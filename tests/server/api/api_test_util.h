@@ -49,13 +49,15 @@ class FakeEngine final : public runtime::ExecutionEngine {
                      {"roleArn", record.role_arn}};
     event.engine = {{"replay", "internal"}};
     batch.append_events.push_back({record.arn, {event}});
-    {
+    batch.insert_executions.push_back(record);
+    // Like the engine, the store decides: a repeated name is refused there.
+    Status status = store_.CommitAndWait(std::move(batch));
+    if (status.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       started_.push_back(record);
       if (finished) finished_[record.arn] = std::move(finished);
     }
-    batch.insert_executions.push_back(std::move(record));
-    started(store_.CommitAndWait(std::move(batch)));
+    started(status);
   }
 
   void Stop(const std::string& arn, std::optional<std::string> error,
