@@ -158,6 +158,7 @@ struct Figures {
   std::optional<double> throughput;  // executions/s until all SUCCEEDED
   double start_p50 = 0, start_p99 = 0;
   double e2e_p50 = 0, e2e_p99 = 0;
+  double lone_start_p50 = 0, lone_start_p99 = 0;  // StartExecution alone on one connection
   std::optional<double> map_ms;
   std::optional<double> parked_s;  // time to start the parked executions
   std::optional<double> rss_idle_kib, rss_after_run_kib, rss_parked_kib;
@@ -259,13 +260,16 @@ awaitable<bool> AnyRunning(Connection& c, const std::string& arn) {
 // Starts one execution and polls it until it is no longer RUNNING; returns ms.
 // `poll_ms` spaces the polls (each DescribeExecution of a large execution
 // costs the server a serialization of its input and output).
+// `start_ms`, when given, receives the StartExecution call's own latency.
 awaitable<double> StartAndWait(Connection& c, const std::string& arn, const std::string& name,
-                               const std::string& input, int poll_ms = 0) {
+                               const std::string& input, int poll_ms = 0,
+                               double* start_ms = nullptr) {
   net::steady_timer pause(co_await net::this_coro::executor);
   auto t0 = Clock::now();
   Json request = {{"stateMachineArn", arn}, {"name", name}, {"input", input}};
   auto [status, body] = co_await c.Call("StartExecution", request);
   if (status != 200) throw std::runtime_error("StartExecution: " + body.dump());
+  if (start_ms) *start_ms = Ms(Clock::now() - t0);
   std::string exec = body.value("executionArn", "");
   while (true) {
     Json describe = {{"executionArn", exec}};
@@ -308,6 +312,8 @@ awaitable<Figures> RunStepFunctions(const Endpoint& ep, Options opt) {
   auto t0 = Clock::now();
   auto ex = co_await net::this_coro::executor;
   co_await StartAll(ep, chain, run, opt, &latencies);
+  // `c` sat idle through the run, past the server's keep-alive idle timeout.
+  c = co_await Connection::Open(ep);
   net::steady_timer timer(ex);
   while (co_await AnyRunning(c, chain)) {
     timer.expires_after(std::chrono::milliseconds(1));
@@ -318,12 +324,17 @@ awaitable<Figures> RunStepFunctions(const Endpoint& ep, Options opt) {
   f.start_p99 = Percentile(latencies, 0.99);
   f.rss_after_run_kib = RssKib(opt.server_pid);
 
-  std::vector<double> e2e;
+  std::vector<double> e2e, lone_starts;
   for (int i = 0; i < opt.latency_samples; ++i) {
-    e2e.push_back(co_await StartAndWait(c, chain, run + "-l" + std::to_string(i), "{}"));
+    double start_ms = 0;
+    e2e.push_back(
+        co_await StartAndWait(c, chain, run + "-l" + std::to_string(i), "{}", 0, &start_ms));
+    lone_starts.push_back(start_ms);
   }
   f.e2e_p50 = Percentile(e2e, 0.5);
   f.e2e_p99 = Percentile(e2e, 0.99);
+  f.lone_start_p50 = Percentile(lone_starts, 0.5);
+  f.lone_start_p99 = Percentile(lone_starts, 0.99);
 
   Json items = Json::array();
   for (int i = 0; i < 6000; ++i) items.push_back(i);
@@ -341,6 +352,16 @@ awaitable<Figures> RunNull(const Endpoint& ep, Options opt) {
   f.throughput = opt.executions / (Ms(Clock::now() - t0) / 1000.0);
   f.start_p50 = Percentile(latencies, 0.5);
   f.start_p99 = Percentile(latencies, 0.99);
+  Connection c = co_await Connection::Open(ep);
+  std::vector<double> lone;
+  Json request = {{"stateMachineArn", "x"}, {"name", "n"}, {"input", "{}"}};
+  for (int i = 0; i < opt.latency_samples; ++i) {
+    auto t0 = Clock::now();
+    co_await c.Call("StartExecution", request);
+    lone.push_back(Ms(Clock::now() - t0));
+  }
+  f.lone_start_p50 = Percentile(lone, 0.5);
+  f.lone_start_p99 = Percentile(lone, 0.99);
   f.note = "requests/s only";
   co_return f;
 }
@@ -348,15 +369,19 @@ awaitable<Figures> RunNull(const Endpoint& ep, Options opt) {
 void PrintTable(const std::vector<std::pair<std::string, Figures>>& rows, const Options& opt) {
   std::printf("\n%d executions of a 3-state Pass chain over %d connections; %d latency samples\n",
               opt.executions, opt.connections, opt.latency_samples);
-  std::printf("%-36s %14s %10s %10s %10s %10s %12s\n", "endpoint", "execs/s", "start p50",
-              "start p99", "e2e p50", "e2e p99", "6k Map ms");
+  std::printf("%-36s %10s %10s %10s %10s %10s %10s %10s %10s\n", "endpoint", "execs/s", "start p50",
+              "start p99", "1c st p50", "1c st p99", "e2e p50", "e2e p99", "6k Map ms");
   for (const auto& [label, f] : rows) {
-    std::printf("%-36s %14.0f %10.3f %10.3f %10.3f %10.3f %12s  %s\n", label.c_str(),
-                f.throughput.value_or(0), f.start_p50, f.start_p99, f.e2e_p50, f.e2e_p99,
+    std::printf("%-36s %10.0f %10.3f %10.3f %10.3f %10.3f %10.3f %10.3f %10s  %s\n", label.c_str(),
+                f.throughput.value_or(0), f.start_p50, f.start_p99, f.lone_start_p50,
+                f.lone_start_p99, f.e2e_p50, f.e2e_p99,
                 f.map_ms ? std::to_string(static_cast<int>(*f.map_ms)).c_str() : "-",
                 f.note.c_str());
   }
-  std::printf("(latencies in ms; execs/s counts until every execution is SUCCEEDED)\n");
+  std::printf(
+      "(latencies in ms; execs/s counts until every execution is SUCCEEDED; start = under the\n"
+      " throughput load of all connections, 1c st = StartExecution alone on one idle connection,\n"
+      " e2e = one execution started and polled until SUCCEEDED on one connection)\n");
   for (const auto& [label, f] : rows) {
     if (f.rss_idle_kib) {
       std::printf("%s: server RSS idle %.1f MiB, after the %d executions %.1f MiB\n", label.c_str(),
