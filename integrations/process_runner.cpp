@@ -65,6 +65,11 @@ pid_t Spawn(const ProcessSpec& spec, Pipes& pipes) {
   posix_spawn_file_actions_adddup2(&actions, pipes.in[0], 0);
   posix_spawn_file_actions_adddup2(&actions, pipes.out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, pipes.err[1], 2);
+  // Nothing else reaches the handler: Asio opens sockets without
+  // FD_CLOEXEC, and a handler outliving a killed server would hold its
+  // listening port (the restart then fails: address already in use) and
+  // its database files.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);

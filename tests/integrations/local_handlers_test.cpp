@@ -1,4 +1,7 @@
+#include <fcntl.h>
+#include <unistd.h>
 #include <catch2/catch.hpp>
+
 #include <chrono>
 #include <future>
 
@@ -147,6 +150,22 @@ TEST_CASE("a missing command is a task failure, not a crash") {
   auto o = Run(d, Legacy("f", Json::object()));
   CHECK_FALSE(o.ok);
   CHECK(o.error.error == "States.TaskFailed");
+}
+
+// A handler that outlived a killed server held its listening port: Asio's
+// sockets are not FD_CLOEXEC, so the spawn must close them itself.
+TEST_CASE("a handler inherits no file descriptor beyond stdin, stdout and stderr") {
+  int fd = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC, like Asio's sockets
+  REQUIRE(fd > 2);
+  std::string probe = "if [ -e /proc/self/fd/" + std::to_string(fd) +
+                      " ]; then echo '\"inherited\"'; else echo '\"closed\"'; fi";
+  auto c = LocalHandlerConfig::Parse(Json{{"Handlers", {{"probe", {{"Command", probe}}}}}}, "/tmp");
+  REQUIRE(c.ok());
+  LocalHandlerDispatcher d(*c, nullptr);
+  auto o = Run(d, Legacy("probe", Json::object()));
+  ::close(fd);
+  REQUIRE(o.ok);
+  CHECK(o.result == "closed");
 }
 
 TEST_CASE("Lambda function names are found in names and ARNs") {
