@@ -3,8 +3,10 @@
 Runs the same workload twice on fresh servers: once undisturbed (the
 reference), once while the server is killed with SIGKILL several times at
 random moments and started again on the same SQLite file. Executions are
-parked in Waits, mid-Map, mid-Parallel, in Retry back-offs and in Choice
-loops when the kills land. Afterwards every execution of the crashed run must
+parked in Waits, mid-Map, mid-Parallel, in Retry back-offs, in Choice loops,
+waiting on a task token (a local handler hands it to a worker thread, which
+answers it later with SendTaskSuccess) and waiting on an activity (a worker
+thread polls GetActivityTask) when the kills land. Afterwards every execution of the crashed run must
 have the status, output and history (event types, ids and previousEventIds)
 of its reference twin: nothing lost, nothing run twice. Where iterations or
 branches run concurrently (Map, Parallel), timers that fall due together may
@@ -89,6 +91,23 @@ def retried_task():
                  "ResultSelector": {"ok.$": "$.Payload.ok"}, "End": True}}}
 
 
+def callback_task():
+    return {"StartAt": "Ask", "States": {
+        "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "Parameters": {"FunctionName": "token_sink",
+                               "Payload": {"token.$": "$$.Task.Token", "i.$": "$.i"}},
+                "Next": "After"},
+        "After": {"Type": "Pass", "Parameters": {"answer.$": "$"}, "End": True}}}
+
+
+ACTIVITY = f"arn:aws:states:us-east-1:{ACCOUNT}:activity:crash-work"
+
+
+def activity_task():
+    return {"StartAt": "Work", "States": {
+        "Work": {"Type": "Task", "Resource": ACTIVITY, "TimeoutSeconds": 60, "End": True}}}
+
+
 MACHINES = {
     "pass_chain": pass_chain,
     "wait_then_pass": wait_then_pass,
@@ -96,7 +115,84 @@ MACHINES = {
     "parallel_waits": parallel_waits,
     "choice_loop": choice_loop,
     "retried_task": retried_task,
+    "callback_task": callback_task,
+    "activity_task": activity_task,
 }
+
+# The local handler behind FunctionName token_sink: records the task token
+# (a re-dispatch after a crash records it again) and answers at once; the
+# task then waits for SendTaskSuccess.
+TOKEN_SINK = """import json, os, sys
+event = json.load(sys.stdin)
+with open(os.environ["CRASH_TOKENS"], "a") as f:
+    f.write(json.dumps(event) + "\\n")
+print("{}")
+"""
+
+
+def answer_for(i):
+    return {"i": i, "answered": True}
+
+
+class Workers:
+    """Answers task tokens (from the handler's file) and activity tasks while
+    the server comes and goes; stale tokens after a re-dispatch are ignored."""
+
+    def __init__(self, server, tokens_path, rng):
+        self.server, self.tokens_path = server, tokens_path
+        self.delays = [rng.uniform(0.1, 1.0) for _ in range(64)]
+        self.stop = threading.Event()
+        # Daemons: the activity poller may sit in a 60 s GetActivityTask when
+        # the run ends; it ends with its server.
+        self.threads = [threading.Thread(target=f, daemon=True) for f in (self.tokens, self.activity)]
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.threads[0].join()
+
+    def answer(self, sfn, token, output):
+        while not self.stop.is_set():
+            try:
+                sfn.send_task_success(taskToken=token, output=json.dumps(output))
+                return
+            except Exception as e:
+                text = f"{type(e).__name__} {e}"
+                if any(k in text for k in ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken")):
+                    return  # answered already (a re-dispatched task's second token)
+                time.sleep(0.05)  # the server is down
+
+    def tokens(self):
+        sfn, seen, n = client(self.server.endpoint), 0, 0
+        while not self.stop.is_set():
+            lines = []
+            if os.path.exists(self.tokens_path):
+                with open(self.tokens_path) as f:
+                    lines = f.read().splitlines()
+            for line in lines[seen:]:
+                event = json.loads(line)
+                time.sleep(self.delays[n % len(self.delays)])  # kills land meanwhile
+                n += 1
+                self.answer(sfn, event["token"], answer_for(event["i"]))
+            seen = len(lines)
+            time.sleep(0.05)
+
+    def activity(self):
+        sfn = client(self.server.endpoint)
+        poller = client(self.server.endpoint, read_timeout=70)
+        while not self.stop.is_set():
+            try:
+                task = poller.get_activity_task(activityArn=ACTIVITY, workerName="crash-worker")
+            except Exception:
+                time.sleep(0.05)  # the server is down
+                continue
+            if not task.get("taskToken"):
+                continue
+            self.answer(sfn, task["taskToken"], answer_for(json.loads(task["input"])["i"]))
 
 MOCKS = {
     "StateMachines": {"retried_task": {"TestCases": {"Flaky": {"Call": "FlakyCall"}}}},
@@ -112,11 +208,11 @@ def input_for(machine, i):
     return {"i": i}
 
 
-def client(endpoint):
+def client(endpoint, read_timeout=10):
     return boto3.client("stepfunctions", endpoint_url=endpoint, region_name="us-east-1",
                         aws_access_key_id="test", aws_secret_access_key="test",
                         config=Config(retries={"max_attempts": 0}, connect_timeout=2,
-                                      read_timeout=10))
+                                      read_timeout=read_timeout))
 
 
 def with_retries(fn, deadline_s=60):
@@ -145,6 +241,7 @@ class Workload:
 
     def create(self):
         sfn = self.sfn()
+        with_retries(lambda: sfn.create_activity(name="crash-work"))
         for name, make in MACHINES.items():
             with_retries(lambda: sfn.create_state_machine(
                 name=name, definition=json.dumps(make()), roleArn=ROLE))
@@ -205,12 +302,17 @@ class Workload:
         return out
 
 
-def run(binary, per_machine, kills, rng, mock_path):
-    server = SteplineServer(binary, args=["--mock-config", mock_path, "--log-level", "warn"])
+def run(binary, per_machine, kills, rng, files):
+    tokens = os.path.join(files, f"tokens-{kills}.jsonl")
+    os.environ["CRASH_TOKENS"] = tokens  # inherited by the server, then by the handler
+    server = SteplineServer(binary, args=["--mock-config", os.path.join(files, "mocks.json"),
+                                          "--handlers", os.path.join(files, "handlers.json"),
+                                          "--log-level", "warn"])
     server.start()
     try:
         work = Workload(server, per_machine)
         work.create()
+        workers = Workers(server, tokens, rng).__enter__()
         killer = None
         killed = []
         if kills:
@@ -225,7 +327,10 @@ def run(binary, per_machine, kills, rng, mock_path):
         work.start_all()
         if killer:
             killer.join()
-        results = work.wait_all()
+        try:
+            results = work.wait_all()
+        finally:
+            workers.__exit__(None, None, None)
         return results, work.histories(), len(killed)
     finally:
         server.stop()
@@ -261,14 +366,18 @@ def main():
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
     tmp = tempfile.mkdtemp(prefix="stepline-crash-")
-    mock_path = os.path.join(tmp, "mocks.json")
-    with open(mock_path, "w") as f:
+    with open(os.path.join(tmp, "mocks.json"), "w") as f:
         json.dump(MOCKS, f)
+    with open(os.path.join(tmp, "token_sink.py"), "w") as f:
+        f.write(TOKEN_SINK)
+    with open(os.path.join(tmp, "handlers.json"), "w") as f:
+        json.dump({"Handlers": {"token_sink": {
+            "Command": [sys.executable, os.path.join(tmp, "token_sink.py")]}}}, f)
 
     t0 = time.monotonic()
-    reference, ref_hist, _ = run(args.binary, args.per_machine, 0, rng, mock_path)
+    reference, ref_hist, _ = run(args.binary, args.per_machine, 0, rng, tmp)
     t1 = time.monotonic()
-    crashed, crash_hist, kills = run(args.binary, args.per_machine, args.kills, rng, mock_path)
+    crashed, crash_hist, kills = run(args.binary, args.per_machine, args.kills, rng, tmp)
     t2 = time.monotonic()
 
     failures = []
