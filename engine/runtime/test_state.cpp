@@ -219,8 +219,7 @@ Status CheckRequest(const TestStateRequest& req) {
   }
   if (state.type == asl::StateType::kTask && !req.mock) {
     return Status(ErrorCode::kValidation,
-                  "TestState of a Task state needs a mock (result or errorOutput): Stepline does "
-                  "not call services from TestState");
+                  "TestState of this Task state needs a mock (result or errorOutput)");
   }
   if (const auto& name = req.config.error_caused_by_state) {
     if (!compound || !StateHas(state, *name)) {
@@ -258,6 +257,21 @@ Result<TestStateResult> RunTestState(const TestStateRequest& request) {
   }
   run.Inspect("variables", run.vars);
   return std::move(run.out);
+}
+
+std::optional<Json> TestStateTaskParameters(const TestStateRequest& request) {
+  const asl::State& state = *request.state;
+  Json context = request.context.value_or(Json{{"State", {{"Name", state.name}}}});
+  test_state::Run run(request, std::move(context));
+  try {
+    if (run.jsonata()) {
+      return state.arguments ? run.Ata(*state.arguments, "Arguments") : request.input;
+    }
+    return ApplyInputPathAndParameters(state.input_path, state.parameters, request.input,
+                                       run.Ctx(request.input));
+  } catch (const StatesException&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace stepline::runtime

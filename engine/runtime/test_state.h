@@ -62,4 +62,10 @@ struct TestStateResult {
 // an errorCausedByState that is not in the Map or Parallel).
 Result<TestStateResult> RunTestState(const TestStateRequest& request);
 
+// A Task state's effective parameters (after InputPath and Parameters, or
+// JSONata Arguments), for calling the service when there is no mock;
+// nullopt when evaluating them fails (RunTestState then reports that error
+// whatever the mock says, as it fails before the work).
+std::optional<Json> TestStateTaskParameters(const TestStateRequest& request);
+
 }  // namespace stepline::runtime

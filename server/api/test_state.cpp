@@ -8,6 +8,7 @@
 #include "common/limits.h"
 #include "engine/asl/parser.h"
 #include "server/api/actions.h"
+#include "server/api/handler.h"
 #include "server/api/validation.h"
 
 namespace stepline::api {
@@ -125,10 +126,18 @@ Result<runtime::TestStateRequest> ReadRequest(const Json& request, ConstraintErr
   return req;
 }
 
+// A parsed request: the machine keeps `req.state` alive.
+struct Prepared {
+  std::shared_ptr<const asl::StateMachine> machine;
+  runtime::TestStateRequest req;
+  bool debug = false;
+};
+
 // TRACE adds the HTTP request and response of an HTTP Task to DEBUG's data;
-// TestState never calls out (every Task is mocked), so TRACE shows what
-// DEBUG does. revealSecrets only unmasks those HTTP headers: accepted.
-Result<Json> TestState(const ApiContext&, const Json& request) {
+// Stepline has none to show (its HTTP Tasks go through the dispatcher, which
+// does not report the wire exchange), so TRACE shows what DEBUG does.
+// revealSecrets only unmasks those HTTP headers: accepted.
+Result<Prepared> Prepare(const Json& request) {
   ConstraintErrors errors;
   ASSIGN_OR_RETURN(std::string definition, RequiredString(request, "definition", errors));
   ASSIGN_OR_RETURN(std::optional<std::string> role, OptString(request, "roleArn"));
@@ -137,22 +146,66 @@ Result<Json> TestState(const ApiContext&, const Json& request) {
   ASSIGN_OR_RETURN(std::optional<std::string> state_name, OptString(request, "stateName"));
   errors.MaxLength("definition", definition, limits::kMaxDefinitionBytes, true);
   if (level) errors.Enum("inspectionLevel", *level, {"INFO", "DEBUG", "TRACE"});
-  ASSIGN_OR_RETURN(runtime::TestStateRequest req, ReadRequest(request, errors));
+  Prepared out;
+  ASSIGN_OR_RETURN(out.req, ReadRequest(request, errors));
   Result<Json> doc = ParseJson(definition);
   bool lone = doc.ok() && doc->is_object() && doc->contains("Type");
   std::string text = lone ? DumpJson(WrapState(*doc)) : definition;
-  ASSIGN_OR_RETURN(std::shared_ptr<const asl::StateMachine> machine, asl::ParseDefinition(text));
-  std::string name = lone ? "TestState" : state_name.value_or(machine->root.start_at);
-  req.state = machine->root.Find(name);
-  if (!req.state) {
+  ASSIGN_OR_RETURN(out.machine, asl::ParseDefinition(text));
+  std::string name = lone ? "TestState" : state_name.value_or(out.machine->root.start_at);
+  out.req.state = out.machine->root.Find(name);
+  if (!out.req.state) {
     return Status(ErrorCode::kValidation, "State '" + name + "' is not in the definition");
   }
-  ASSIGN_OR_RETURN(runtime::TestStateResult result, runtime::RunTestState(req));
-  return ToResponse(result, level.value_or("INFO") != "INFO");
+  out.debug = level.value_or("INFO") != "INFO";
+  return out;
+}
+
+Result<Json> Answer(const Prepared& p) {
+  ASSIGN_OR_RETURN(runtime::TestStateResult result, runtime::RunTestState(p.req));
+  return ToResponse(result, p.debug);
+}
+
+// An unmocked Task is called, as AWS does, when it is a request-response
+// integration (no .sync, .waitForTaskToken or activity: those need a mock).
+bool Callable(const ApiContext& ctx, const Prepared& p) {
+  const asl::State& s = *p.req.state;
+  if (s.type != asl::StateType::kTask || p.req.mock || !ctx.deps.dispatcher) return false;
+  const auto& spec = s.as<asl::TaskSpec>().resource_spec;
+  return spec && spec->pattern == task::Pattern::kRequestResponse && !spec->activity;
+}
+
+void TestState(const ApiContext& ctx, const Json& request, Reply reply) {
+  Result<Prepared> parsed = Prepare(request);
+  if (!parsed.ok()) return reply(parsed.status());
+  auto p = std::make_shared<Prepared>(std::move(parsed).value());
+  if (!Callable(ctx, *p)) return reply(Answer(*p));
+  std::optional<Json> parameters = runtime::TestStateTaskParameters(p->req);
+  if (!parameters) {
+    p->req.mock.emplace().result = Json::object();  // the parameters fail first
+    return reply(Answer(*p));
+  }
+  task::TaskRequest call;
+  call.spec = *p->req.state->as<asl::TaskSpec>().resource_spec;
+  call.parameters = std::move(*parameters);
+  call.state_name = p->req.state->name;
+  call.region = ctx.deps.region;
+  call.account = ctx.deps.account;
+  ctx.deps.dispatcher->Dispatch(std::move(call), [p, reply](task::TaskOutcome outcome) {
+    runtime::TestStateMock mock;
+    if (outcome.ok) {
+      mock.result = std::move(outcome.result);
+    } else {
+      mock.error = outcome.error.error;
+      mock.cause = outcome.error.cause;
+    }
+    p->req.mock = std::move(mock);
+    reply(Answer(*p));
+  });
 }
 
 }  // namespace
 
-void RegisterTestStateActions(ActionTable& table) { table["TestState"] = Sync(TestState); }
+void RegisterTestStateActions(ActionTable& table) { table["TestState"] = TestState; }
 
 }  // namespace stepline::api

@@ -344,3 +344,48 @@ TEST_CASE("TestState: an unknown stateName and a JSONata field in a JSONPath sta
   Answer mixed = h.Call("TestState", {{"definition", R"({"Type":"Pass","Output":{},"End":true})"}});
   CHECK(mixed.type == "InvalidDefinition");
 }
+
+namespace {
+
+// Answers every call with its parameters as the result, or fails when they ask to.
+class EchoDispatcher final : public task::TaskDispatcher {
+ public:
+  void Dispatch(task::TaskRequest request, std::function<void(task::TaskOutcome)> done) override {
+    seen = request.parameters;
+    task::TaskOutcome outcome;
+    outcome.ok = !request.parameters.contains("fail");
+    if (outcome.ok) outcome.result = {{"Echo", request.parameters}};
+    if (!outcome.ok) outcome.error = {"Svc.Failed", "asked to", std::nullopt};
+    done(std::move(outcome));
+  }
+  Json seen;
+};
+
+}  // namespace
+
+TEST_CASE("TestState of an unmocked Task calls the service through the dispatcher") {
+  auto dispatcher = std::make_shared<EchoDispatcher>();
+  Harness h(dispatcher);
+  Json state = {{"Type", "Task"},
+                {"Resource", "arn:aws:states:::lambda:invoke"},
+                {"Parameters", {{"v.$", "$.a"}}},
+                {"ResultSelector", {{"e.$", "$.Echo.v"}}},
+                {"Catch", {{{"ErrorEquals", {"Svc.Failed"}}, {"Next", "H"}}}},
+                {"End", true}};
+  Json out = Test(h, state, {{"input", R"({"a":3})"}, {"inspectionLevel", "DEBUG"}});
+  CHECK(dispatcher->seen == Json::parse(R"({"v":3})"));
+  CHECK(out["status"] == "SUCCEEDED");
+  CHECK(Parsed(out["output"]) == Json::parse(R"({"e":3})"));
+  CHECK(Parsed(out["inspectionData"]["result"]) == Json::parse(R"({"Echo":{"v":3}})"));
+  state["Parameters"] = {{"fail", true}};
+  Json caught = Test(h, state);
+  CHECK(caught["status"] == "CAUGHT_ERROR");
+  CHECK(caught["cause"] == "asked to");
+  state["Parameters"] = {{"v.$", "$.missing"}};  // fails before any call
+  dispatcher->seen = nullptr;
+  CHECK(Test(h, state)["error"] == "States.Runtime");
+  CHECK(dispatcher->seen.is_null());
+  state["Resource"] = "arn:aws:states:::lambda:invoke.waitForTaskToken";
+  state["Parameters"] = {{"t.$", "$$.Task.Token"}};
+  CHECK(h.Call("TestState", {{"definition", DumpJson(state)}}).type == "ValidationException");
+}
