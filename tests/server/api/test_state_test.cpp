@@ -389,3 +389,25 @@ TEST_CASE("TestState of an unmocked Task calls the service through the dispatche
   state["Parameters"] = {{"t.$", "$$.Task.Token"}};
   CHECK(h.Call("TestState", {{"definition", DumpJson(state)}}).type == "ValidationException");
 }
+
+TEST_CASE("TestState of a distributed Map reads mapItemReaderData as its ReaderConfig says") {
+  Harness h;
+  Json reader = {{"Resource", "arn:aws:states:::s3:getObject"},
+                 {"ReaderConfig", {{"InputType", "CSV"}, {"CSVHeaderLocation", "FIRST_ROW"}}},
+                 {"Parameters", {{"Bucket", "b"}, {"Key", "k.csv"}}}};
+  Json processor = {{"ProcessorConfig", {{"Mode", "DISTRIBUTED"}, {"ExecutionType", "STANDARD"}}},
+                    {"StartAt", "I"},
+                    {"States", {{"I", {{"Type", "Pass"}, {"End", true}}}}}};
+  Json map = {{"Type", "Map"},
+              {"ItemReader", reader},
+              {"ItemProcessor", processor},
+              {"ItemSelector", {{"row.$", "$$.Map.Item.Value"}}},
+              {"End", true}};
+  Json out = Test(h, map,
+                  {{"inspectionLevel", "DEBUG"},
+                   {"mock", {{"result", "[]"}}},
+                   {"stateConfiguration", {{"mapItemReaderData", "a,b\n1,2\n3,4\n"}}}});
+  CHECK(out["status"] == "SUCCEEDED");
+  CHECK(Parsed(out["inspectionData"]["afterItemSelector"]) ==
+        Json::parse(R"([{"row":{"a":"1","b":"2"}},{"row":{"a":"3","b":"4"}}])"));
+}
