@@ -4,7 +4,8 @@
 // Reuses the interpreter's data-flow helpers (dataflow.h), Choice rule
 // evaluation (asl/choice.h) and ErrorEquals matching (error_match.h). Task,
 // Map and Parallel states never run their work: their result (or error) is
-// the request's mock, which for Map and Parallel stands for the whole state's
+// the request's mock (the API layer makes one of a real call's outcome for an
+// unmocked Task), which for Map and Parallel stands for the whole state's
 // result. Wait states return at once.
 //
 // Retry and Catch follow AWS: the first Retrier matching the error decides;
