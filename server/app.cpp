@@ -107,12 +107,17 @@ Status StartApi([[maybe_unused]] const Config& config, [[maybe_unused]] net::io_
                 Backend& backend) {
 #if STEPLINE_WITH_API
   const Clock& clock = *SystemClock::Instance();
-  runtime::EngineOptions options{config.region, config.account, config.wait_time_scale};
+  runtime::EngineOptions options;
+  options.region = config.region;
+  options.account = config.account;
+  options.wait_time_scale = config.wait_time_scale;
   ASSIGN_OR_RETURN(options.dispatcher, MakeDispatcher(config));
+  std::shared_ptr<task::TaskDispatcher> dispatcher = options.dispatcher;
   backend.engine = runtime::MakeEngine(io, *backend.store, clock, options);
   RETURN_IF_ERROR(backend.engine->Recover());
-  backend.handler = api::MakeApiHandler(api::ApiDeps{backend.store.get(), backend.engine.get(),
-                                                     &clock, config.region, config.account});
+  backend.handler =
+      api::MakeApiHandler(api::ApiDeps{backend.store.get(), backend.engine.get(), &clock,
+                                       config.region, config.account, std::move(dispatcher)});
 #else
   spdlog::warn("this build has no API yet: every API request answers 500 InternalFailure");
   backend.handler = std::make_unique<NotReadyHandler>();

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "engine/task/task_dispatch.h"
 #include "server/api/api.h"
 
 namespace stepline::storage {
@@ -29,6 +30,8 @@ struct ApiDeps {
   const Clock* clock = nullptr;
   std::string region = "us-east-1";
   std::string account = "123456789012";
+  // The engine's Task dispatcher, for TestState of an unmocked Task; may be null.
+  std::shared_ptr<task::TaskDispatcher> dispatcher;
 };
 
 std::unique_ptr<ApiHandler> MakeApiHandler(ApiDeps deps);

@@ -2,9 +2,13 @@
 // stateName), reads the mock and hands the state to runtime::RunTestState.
 #include "engine/runtime/test_state.h"
 
+#include <cstdint>
+#include <limits>
+
 #include "common/limits.h"
 #include "engine/asl/parser.h"
 #include "server/api/actions.h"
+#include "server/api/handler.h"
 #include "server/api/validation.h"
 
 namespace stepline::api {
@@ -41,22 +45,52 @@ Result<Json> JsonMember(const std::string& text, const char* member) {
   return parsed;
 }
 
-Result<std::optional<runtime::TestStateMock>> ReadMock(const Json& request) {
+Result<std::optional<runtime::TestStateMock>> ReadMock(const Json& request,
+                                                       ConstraintErrors& errors) {
   ASSIGN_OR_RETURN(const Json* mock, OptObject(request, "mock"));
   if (!mock) return std::optional<runtime::TestStateMock>();
   runtime::TestStateMock out;
   ASSIGN_OR_RETURN(std::optional<std::string> result, OptString(*mock, "result"));
   ASSIGN_OR_RETURN(const Json* error_output, OptObject(*mock, "errorOutput"));
+  ASSIGN_OR_RETURN(std::optional<std::string> mode, OptString(*mock, "fieldValidationMode"));
+  if (mode) errors.Enum("mock.fieldValidationMode", *mode, {"STRICT", "PRESENT", "NONE"});
   if (result.has_value() == (error_output != nullptr)) {
     return Status(ErrorCode::kValidation, "A mock must have exactly one of result or errorOutput");
   }
   if (result) {
+    errors.MaxLength("mock.result", *result, limits::kMaxPayloadBytes, true);
     ASSIGN_OR_RETURN(out.result, JsonMember(*result, "mock.result"));
   } else {
     ASSIGN_OR_RETURN(out.error, OptString(*error_output, "error"));
     ASSIGN_OR_RETURN(out.cause, OptString(*error_output, "cause"));
   }
   return std::optional<runtime::TestStateMock>(std::move(out));
+}
+
+// stateConfiguration: the retry count reached, the Map failures, the failing
+// inner state and the ItemReader's data (passed as read, parsed per ReaderConfig).
+Result<runtime::TestStateConfig> ReadConfig(const Json& request, ConstraintErrors& errors) {
+  runtime::TestStateConfig out;
+  ASSIGN_OR_RETURN(const Json* config, OptObject(request, "stateConfiguration"));
+  if (!config) return out;
+  ASSIGN_OR_RETURN(std::optional<int64_t> retries, OptInt(*config, "retrierRetryCount"));
+  ASSIGN_OR_RETURN(std::optional<int64_t> failures, OptInt(*config, "mapIterationFailureCount"));
+  ASSIGN_OR_RETURN(out.error_caused_by_state, OptString(*config, "errorCausedByState"));
+  ASSIGN_OR_RETURN(std::optional<std::string> data, OptString(*config, "mapItemReaderData"));
+  const int64_t max = std::numeric_limits<int32_t>::max();
+  if (retries) errors.Range("stateConfiguration.retrierRetryCount", *retries, 0, max);
+  if (failures) errors.Range("stateConfiguration.mapIterationFailureCount", *failures, 0, max);
+  if (const auto& name = out.error_caused_by_state) {
+    errors.MinLength("stateConfiguration.errorCausedByState", *name, 1);
+    errors.MaxLength("stateConfiguration.errorCausedByState", *name, 80);
+  }
+  if (data) {
+    errors.MaxLength("stateConfiguration.mapItemReaderData", *data, limits::kMaxPayloadBytes, true);
+    out.map_item_reader_data = Json(*data);
+  }
+  out.retrier_retry_count = retries.value_or(0);
+  out.map_iteration_failure_count = failures.value_or(0);
+  return out;
 }
 
 Json ToResponse(const runtime::TestStateResult& r, bool debug) {
@@ -69,40 +103,109 @@ Json ToResponse(const runtime::TestStateResult& r, bool debug) {
   return body;
 }
 
-Result<Json> TestState(const ApiContext&, const Json& request) {
-  ConstraintErrors errors;
-  ASSIGN_OR_RETURN(std::string definition, RequiredString(request, "definition", errors));
-  ASSIGN_OR_RETURN(std::optional<std::string> role, OptString(request, "roleArn"));
+// The request members other than the definition.
+Result<runtime::TestStateRequest> ReadRequest(const Json& request, ConstraintErrors& errors) {
   ASSIGN_OR_RETURN(std::optional<std::string> input, OptString(request, "input"));
-  ASSIGN_OR_RETURN(std::optional<std::string> level, OptString(request, "inspectionLevel"));
   ASSIGN_OR_RETURN(std::optional<std::string> variables, OptString(request, "variables"));
-  ASSIGN_OR_RETURN(std::optional<std::string> state_name, OptString(request, "stateName"));
-  errors.MaxLength("definition", definition, limits::kMaxDefinitionBytes, true);
-  if (level) errors.Enum("inspectionLevel", *level, {"INFO", "DEBUG", "TRACE"});
-  RETURN_IF_ERROR(errors.ToStatus());
+  ASSIGN_OR_RETURN(std::optional<std::string> context, OptString(request, "context"));
   runtime::TestStateRequest req;
+  ASSIGN_OR_RETURN(req.mock, ReadMock(request, errors));
+  ASSIGN_OR_RETURN(req.config, ReadConfig(request, errors));
+  RETURN_IF_ERROR(errors.ToStatus());
   ASSIGN_OR_RETURN(req.input, JsonMember(input.value_or("{}"), "input"));
   ASSIGN_OR_RETURN(req.variables, JsonMember(variables.value_or("{}"), "variables"));
   if (!req.variables.is_object()) {
     return Status(ErrorCode::kValidation, "The field 'variables' must be a JSON object");
   }
-  ASSIGN_OR_RETURN(req.mock, ReadMock(request));
+  if (context) {
+    ASSIGN_OR_RETURN(req.context, JsonMember(*context, "context"));
+    if (!req.context->is_object()) {
+      return Status(ErrorCode::kValidation, "The field 'context' must be a JSON object");
+    }
+  }
+  return req;
+}
+
+// A parsed request: the machine keeps `req.state` alive.
+struct Prepared {
+  std::shared_ptr<const asl::StateMachine> machine;
+  runtime::TestStateRequest req;
+  bool debug = false;
+};
+
+// TRACE adds the HTTP request and response of an HTTP Task to DEBUG's data;
+// Stepline has none to show (its HTTP Tasks go through the dispatcher, which
+// does not report the wire exchange), so TRACE shows what DEBUG does.
+// revealSecrets only unmasks those HTTP headers: accepted.
+Result<Prepared> Prepare(const Json& request) {
+  ConstraintErrors errors;
+  ASSIGN_OR_RETURN(std::string definition, RequiredString(request, "definition", errors));
+  ASSIGN_OR_RETURN(std::optional<std::string> role, OptString(request, "roleArn"));
+  ASSIGN_OR_RETURN(std::optional<std::string> level, OptString(request, "inspectionLevel"));
+  RETURN_IF_ERROR(OptBool(request, "revealSecrets").status());  // accepted, see above
+  ASSIGN_OR_RETURN(std::optional<std::string> state_name, OptString(request, "stateName"));
+  errors.MaxLength("definition", definition, limits::kMaxDefinitionBytes, true);
+  if (level) errors.Enum("inspectionLevel", *level, {"INFO", "DEBUG", "TRACE"});
+  Prepared out;
+  ASSIGN_OR_RETURN(out.req, ReadRequest(request, errors));
   Result<Json> doc = ParseJson(definition);
-  std::string text = definition;
-  if (doc.ok() && doc->is_object() && doc->contains("Type")) text = DumpJson(WrapState(*doc));
-  ASSIGN_OR_RETURN(std::shared_ptr<const asl::StateMachine> machine, asl::ParseDefinition(text));
-  std::string name =
-      doc.ok() && doc->contains("Type") ? "TestState" : state_name.value_or(machine->root.start_at);
-  req.state = machine->root.Find(name);
-  if (!req.state) {
+  bool lone = doc.ok() && doc->is_object() && doc->contains("Type");
+  std::string text = lone ? DumpJson(WrapState(*doc)) : definition;
+  ASSIGN_OR_RETURN(out.machine, asl::ParseDefinition(text));
+  std::string name = lone ? "TestState" : state_name.value_or(out.machine->root.start_at);
+  out.req.state = out.machine->root.Find(name);
+  if (!out.req.state) {
     return Status(ErrorCode::kValidation, "State '" + name + "' is not in the definition");
   }
-  ASSIGN_OR_RETURN(runtime::TestStateResult result, runtime::RunTestState(req));
-  return ToResponse(result, level.value_or("INFO") != "INFO");
+  out.debug = level.value_or("INFO") != "INFO";
+  return out;
+}
+
+Result<Json> Answer(const Prepared& p) {
+  ASSIGN_OR_RETURN(runtime::TestStateResult result, runtime::RunTestState(p.req));
+  return ToResponse(result, p.debug);
+}
+
+// An unmocked Task is called, as AWS does, when it is a request-response
+// integration (no .sync, .waitForTaskToken or activity: those need a mock).
+bool Callable(const ApiContext& ctx, const Prepared& p) {
+  const asl::State& s = *p.req.state;
+  if (s.type != asl::StateType::kTask || p.req.mock || !ctx.deps.dispatcher) return false;
+  const auto& spec = s.as<asl::TaskSpec>().resource_spec;
+  return spec && spec->pattern == task::Pattern::kRequestResponse && !spec->activity;
+}
+
+void TestState(const ApiContext& ctx, const Json& request, Reply reply) {
+  Result<Prepared> parsed = Prepare(request);
+  if (!parsed.ok()) return reply(parsed.status());
+  auto p = std::make_shared<Prepared>(std::move(parsed).value());
+  if (!Callable(ctx, *p)) return reply(Answer(*p));
+  std::optional<Json> parameters = runtime::TestStateTaskParameters(p->req);
+  if (!parameters) {
+    p->req.mock.emplace().result = Json::object();  // the parameters fail first
+    return reply(Answer(*p));
+  }
+  task::TaskRequest call;
+  call.spec = *p->req.state->as<asl::TaskSpec>().resource_spec;
+  call.parameters = std::move(*parameters);
+  call.state_name = p->req.state->name;
+  call.region = ctx.deps.region;
+  call.account = ctx.deps.account;
+  ctx.deps.dispatcher->Dispatch(std::move(call), [p, reply](task::TaskOutcome outcome) {
+    runtime::TestStateMock mock;
+    if (outcome.ok) {
+      mock.result = std::move(outcome.result);
+    } else {
+      mock.error = outcome.error.error;
+      mock.cause = outcome.error.cause;
+    }
+    p->req.mock = std::move(mock);
+    reply(Answer(*p));
+  });
 }
 
 }  // namespace
 
-void RegisterTestStateActions(ActionTable& table) { table["TestState"] = Sync(TestState); }
+void RegisterTestStateActions(ActionTable& table) { table["TestState"] = TestState; }
 
 }  // namespace stepline::api

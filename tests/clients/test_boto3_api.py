@@ -360,6 +360,74 @@ class Boto3Api(unittest.TestCase):
             sfn.test_state(definition='{"Type":"Pass","Next":""}', roleArn=ROLE)
         self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidDefinition")
 
+    def sync_client(self):
+        # TestState's "sync-" host prefix cannot go on 127.0.0.1 (see test_test_state).
+        return boto3.client(
+            "stepfunctions", endpoint_url=self.server.endpoint, region_name="us-east-1",
+            aws_access_key_id="test", aws_secret_access_key="test",
+            config=Config(retries={"max_attempts": 1}, inject_host_prefix=False))
+
+    def test_test_state_jsonata_context_and_retries(self):
+        sfn = self.sync_client()
+        machine = {"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"Payload": "{% $states.context.Execution.Name & $suffix %}"},
+                  "Assign": {"got": "{% $states.result %}"},
+                  "Retry": [{"ErrorEquals": ["States.TaskFailed"], "MaxAttempts": 1,
+                             "IntervalSeconds": 4}],
+                  "End": True}}}
+        ok = sfn.test_state(definition=json.dumps(machine), stateName="T",
+                            inspectionLevel="DEBUG", variables='{"suffix":"!"}',
+                            context='{"Execution":{"Name":"e1"}}', revealSecrets=True,
+                            mock={"result": '"r"', "fieldValidationMode": "PRESENT"})
+        self.assertEqual(ok["status"], "SUCCEEDED")
+        self.assertEqual(json.loads(ok["inspectionData"]["afterArguments"]), {"Payload": "e1!"})
+        self.assertEqual(json.loads(ok["inspectionData"]["variables"]),
+                         {"suffix": "!", "got": "r"})
+        err = {"errorOutput": {"error": "Lambda.Boom", "cause": "c"}}
+        retriable = sfn.test_state(definition=json.dumps(machine), stateName="T", mock=err,
+                                   inspectionLevel="DEBUG",
+                                   stateConfiguration={"retrierRetryCount": 0})
+        self.assertEqual(retriable["status"], "RETRIABLE")
+        self.assertEqual(retriable["inspectionData"]["errorDetails"],
+                         {"retryIndex": 0, "retryBackoffIntervalSeconds": 4})
+        failed = sfn.test_state(definition=json.dumps(machine), stateName="T", mock=err,
+                                stateConfiguration={"retrierRetryCount": 1})
+        self.assertEqual((failed["status"], failed["error"]), ("FAILED", "Lambda.Boom"))
+        with self.assertRaises(ClientError) as ctx:
+            sfn.test_state(definition=json.dumps(machine), stateName="Nope", mock=err)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "ValidationException")
+
+    def test_test_state_map_and_parallel(self):
+        sfn = self.sync_client()
+        inner = {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}}
+        mapped = {"Type": "Map", "ItemsPath": "$.xs", "ItemProcessor": inner,
+                  "ToleratedFailurePercentage": 50,
+                  "ResultSelector": {"n.$": "States.ArrayLength($)"},
+                  "End": True}
+        ok = sfn.test_state(definition=json.dumps(mapped), input='{"xs":[1,2]}',
+                            inspectionLevel="DEBUG", mock={"result": "[3,4]"},
+                            stateConfiguration={"mapIterationFailureCount": 1})
+        self.assertEqual(ok["status"], "SUCCEEDED")
+        self.assertEqual(json.loads(ok["output"]), {"n": 2})
+        self.assertEqual(json.loads(ok["inspectionData"]["afterItemsPath"]), [1, 2])
+        self.assertEqual(ok["inspectionData"]["toleratedFailurePercentage"], 50.0)
+        over = sfn.test_state(definition=json.dumps(mapped), input='{"xs":[1,2]}',
+                              mock={"result": "[3,4]"},
+                              stateConfiguration={"mapIterationFailureCount": 2})
+        self.assertEqual(over["error"], "States.ExceedToleratedFailureThreshold")
+        other = {"StartAt": "J", "States": {"J": {"Type": "Pass", "End": True}}}
+        parallel = {"Type": "Parallel", "Branches": [inner, other], "Next": "X",
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H", "ResultPath": "$.e"}]}
+        caught = sfn.test_state(definition=json.dumps(parallel), input="{}",
+                                mock={"errorOutput": {"error": "E"}},
+                                stateConfiguration={"errorCausedByState": "I"})
+        self.assertEqual(caught["status"], "CAUGHT_ERROR")
+        self.assertEqual(json.loads(caught["output"]), {"e": {"Error": "E"}})
+        with self.assertRaises(ClientError) as ctx:
+            sfn.test_state(definition=json.dumps(parallel))
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "ValidationException")
+
     def test_every_list_action_pages(self):
         sm = self.create("pages")["stateMachineArn"]
         for i in range(3):

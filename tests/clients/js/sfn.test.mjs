@@ -1293,3 +1293,65 @@ describe('includedData', () => {
     );
   });
 });
+
+describe('TestState', () => {
+  // TestState has the "sync-" host prefix, which 127.0.0.1 cannot take.
+  it('runs a mocked JSONata Task with Assign, through retries to the Catcher', async () => {
+    const task = {
+      Type: 'Task',
+      QueryLanguage: 'JSONata',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Arguments: { Payload: '{% $states.input.n * 2 %}' },
+      Output: '{% $states.result.Payload %}',
+      Assign: { last: '{% $states.result.Payload %}' },
+      Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 2, IntervalSeconds: 3 }],
+      Catch: [{ ErrorEquals: ['Boom'], Next: 'Handler', Output: '{% $states.errorOutput %}' }],
+      Next: 'After',
+    };
+    const definition = JSON.stringify(task);
+    const ok = await call(
+      'TestState',
+      { definition, input: '{"n":4}', inspectionLevel: 'DEBUG', mock: { result: '{"Payload":8}' } },
+      syncClient,
+    );
+    assert.equal(ok.status, 'SUCCEEDED');
+    assert.equal(ok.nextState, 'After');
+    assert.equal(ok.output, '8');
+    assert.deepEqual(JSON.parse(ok.inspectionData.afterArguments), { Payload: 8 });
+    assert.deepEqual(JSON.parse(ok.inspectionData.variables), { last: 8 });
+    const mock = { errorOutput: { error: 'Boom', cause: 'c' } };
+    const retriable = await call(
+      'TestState',
+      { definition, input: '{"n":1}', inspectionLevel: 'DEBUG', mock, stateConfiguration: { retrierRetryCount: 1 } },
+      syncClient,
+    );
+    assert.equal(retriable.status, 'RETRIABLE');
+    assert.deepEqual(retriable.inspectionData.errorDetails, { retryIndex: 0, retryBackoffIntervalSeconds: 6 });
+    const caught = await call('TestState', { definition, input: '{"n":1}', mock, stateConfiguration: { retrierRetryCount: 2 } }, syncClient);
+    assert.equal(caught.status, 'CAUGHT_ERROR');
+    assert.equal(caught.nextState, 'Handler');
+    assert.deepEqual(JSON.parse(caught.output), { Error: 'Boom', Cause: 'c' });
+  });
+
+  it('tests a Map with a mock and refuses a mock on a Pass state', async () => {
+    const map = {
+      Type: 'Map',
+      ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } },
+      ItemSelector: { 'v.$': '$$.Map.Item.Value' },
+      End: true,
+    };
+    const r = await call(
+      'TestState',
+      { definition: JSON.stringify(map), input: '[1,2]', inspectionLevel: 'TRACE', mock: { result: '[10,20]' } },
+      syncClient,
+    );
+    assert.equal(r.status, 'SUCCEEDED');
+    assert.equal(r.output, '[10,20]');
+    assert.deepEqual(JSON.parse(r.inspectionData.afterItemSelector), [{ v: 1 }, { v: 2 }]);
+    await expectError(
+      call('TestState', { definition: '{"Type":"Pass","End":true}', mock: { result: '{}' } }, syncClient),
+      'ValidationException',
+      "State type 'Pass' is not supported when a mock is specified",
+    );
+  });
+});

@@ -205,7 +205,8 @@ struct Answer {
 
 class Harness {
  public:
-  Harness() {
+  // `dispatcher`: what TestState calls for an unmocked Task (none by default).
+  explicit Harness(std::shared_ptr<task::TaskDispatcher> dispatcher = nullptr) {
     auto store = storage::OpenSqliteStore({":memory:"});
     INFO(store.status().ToString());
     REQUIRE(store.ok());
@@ -217,6 +218,7 @@ class Harness {
     deps.clock = &clock_;
     deps.region = "us-east-1";
     deps.account = "123456789012";
+    deps.dispatcher = std::move(dispatcher);
     handler_ = MakeApiHandler(deps);
   }
   ~Harness() { store_->Close(); }
