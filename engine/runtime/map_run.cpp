@@ -313,19 +313,31 @@ void MapRunStep::Register(Execution& ex, const Frame& f) {
   info.max_concurrency = static_cast<int64_t>(f.max_concurrency);
   info.tolerated_failure_count = Whole(f.tolerated_count).value_or(0);
   info.tolerated_failure_percentage = f.tolerated_percentage.value_or(0);
+  // Replay of a run that closed: the stored record stays as it was.
+  if (ex.replaying_ && ex.services_.store) {
+    auto stored = ex.services_.store->GetMapRun(info.arn);
+    if (stored.ok() && stored->has_value()) info = FromRecord(**stored);
+  }
+  bool closed = info.status != "RUNNING";
+  std::string arn = info.arn;
   ex.services_.map_runs->Put(std::move(info));
+  if (closed) ex.services_.map_runs->Closed(arn);
 }
 
 void MapRunStep::Track(Execution& ex, const Frame& f, const std::function<void(MapRunInfo&)>& fn) {
-  if (!ex.services_.map_runs || f.map_run_arn.empty() || ex.replaying_) return;
-  ex.services_.map_runs->Update(f.map_run_arn, fn);
+  if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
+  ex.services_.map_runs->Update(f.map_run_arn, [&fn](MapRunInfo& info) {
+    if (info.status == "RUNNING") fn(info);
+  });
 }
 
 void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status) {
   if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
   EpochMillis now = ex.Now();
+  bool closed = false;
   ex.services_.map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
     if (info.status != "RUNNING") return;
+    closed = true;
     info.status = status;
     info.stop_date = now;
     for (MapRunCounts* c : {&info.items, &info.executions}) {
@@ -334,6 +346,12 @@ void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status)
       c->pending = 0;
     }
   });
+  if (!closed) return;
+  // Live, the record is written with the close event's batch; a replayed
+  // close finds it stored already.
+  std::optional<MapRunInfo> info = ex.services_.map_runs->Get(f.map_run_arn);
+  if (info && !ex.replaying_) ex.pending_.put_map_runs.push_back(ToRecord(*info));
+  ex.services_.map_runs->Closed(f.map_run_arn);
 }
 
 namespace {

@@ -413,6 +413,17 @@ TEST_CASE("a restart after the map run closed replays it from the history, witho
   CHECK(events[3].details["mapRunArn"] == run_arn);
   CHECK(events[4].type == "MapRunSucceeded");
   CHECK(events.back().type == "ExecutionSucceeded");
+  // The run as the first process closed it, from the store (DescribeMapRun).
+  Harness later(nullptr, 0.0, store.get());
+  std::optional<runtime::MapRunInfo> run = later.engine().map_runs()->Get(run_arn);
+  REQUIRE(run.has_value());
+  CHECK(run->status == "SUCCEEDED");
+  CHECK(run->execution_arn == record.arn);
+  CHECK(run->items.total == 3);
+  CHECK(run->items.succeeded == 3);
+  CHECK(run->executions.running == 0);
+  CHECK(run->stop_date.has_value());
+  CHECK(later.engine().map_runs()->ForExecution(record.arn).size() == 1);
   store->Close();
 }
 
@@ -445,5 +456,35 @@ TEST_CASE("a restart after a map run failed replays the failure and its Catch") 
   CHECK(out["err"]["Error"] == "States.ExceedToleratedFailureThreshold");
   REQUIRE(second->requests().size() == 1);
   CHECK(IsAfter(second->requests()[0]));
+  store->Close();
+}
+
+TEST_CASE("the map-run registry keeps a bounded number of closed runs; the store has them all") {
+  auto store = std::move(storage::OpenSqliteStore({":memory:"})).value();
+  runtime::MapRunRegistry registry(store.get(), 2);
+  for (int i = 0; i < 4; ++i) {
+    runtime::MapRunInfo info;
+    info.arn = "arn:run:" + std::to_string(i);
+    info.execution_arn = "arn:exec";
+    info.start_date = i;
+    registry.Put(info);
+    registry.Update(info.arn, [](runtime::MapRunInfo& r) { r.status = "SUCCEEDED"; });
+    storage::WriteBatch batch;
+    batch.put_map_runs.push_back(runtime::ToRecord(*registry.Get(info.arn)));
+    REQUIRE(store->CommitAndWait(std::move(batch)).ok());
+    registry.Closed(info.arn);
+  }
+  runtime::MapRunInfo running;
+  running.arn = "arn:run:live";
+  running.execution_arn = "arn:exec";
+  running.start_date = 9;
+  registry.Put(running);
+  CHECK(registry.InMemory() == 3);  // two closed, one running
+  REQUIRE(registry.Get("arn:run:0").has_value());
+  CHECK(registry.Get("arn:run:0")->status == "SUCCEEDED");
+  std::vector<runtime::MapRunInfo> all = registry.ForExecution("arn:exec");
+  REQUIRE(all.size() == 5);
+  CHECK(all[0].arn == "arn:run:0");
+  CHECK(all[4].status == "RUNNING");
   store->Close();
 }
