@@ -106,6 +106,13 @@ Status PutActivity(Connection& db, const ActivityRecord& r) {
                 "put activity", r.arn, r.name, r.creation_date, JsonText(r.attributes));
 }
 
+Status PutMapRun(Connection& db, const MapRunRecord& r) {
+  return RunSql(db,
+                "INSERT OR REPLACE INTO map_runs(arn, execution_arn, start_date, body) "
+                "VALUES(?,?,?,?)",
+                "put map run", r.arn, r.execution_arn, r.start_date, JsonText(r.body));
+}
+
 // `sql` deletes one row by arn; the row's tags go too.
 Status DeleteByArn(Connection& db, const char* sql, const std::string& arn) {
   RETURN_IF_ERROR(RunSql(db, sql, "delete", arn));
@@ -200,6 +207,7 @@ Status ApplyPuts(Connection& db, const WriteBatch& b, SequenceCache* sequences) 
   for (const auto& r : b.put_activities) RETURN_IF_ERROR(PutActivity(db, r));
   for (const auto& r : b.insert_executions) RETURN_IF_ERROR(InsertExecution(db, r, sequences));
   for (const auto& u : b.update_executions) RETURN_IF_ERROR(UpdateExecution(db, u, sequences));
+  for (const auto& r : b.put_map_runs) RETURN_IF_ERROR(PutMapRun(db, r));
   return Status::Ok();
 }
 

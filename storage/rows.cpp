@@ -18,6 +18,7 @@ const char* const kExecutionColumns =
     "parent_execution_arn, trace_header, redrive_count, redrive_date, attributes, id";
 const char* const kEventColumns = "id, previous_event_id, ts, type, details, engine";
 const char* const kActivityColumns = "arn, name, creation_date, attributes";
+const char* const kMapRunColumns = "arn, execution_arn, start_date, body";
 
 Json ReadJson(const Stmt& row, int col) {
   if (row.IsNull(col)) return Json();
@@ -119,6 +120,15 @@ ActivityRecord ReadActivity(const Stmt& row) {
   r.name = row.Text(1);
   r.creation_date = row.Int(2);
   r.attributes = ReadJson(row, 3);
+  return r;
+}
+
+MapRunRecord ReadMapRun(const Stmt& row) {
+  MapRunRecord r;
+  r.arn = row.Text(0);
+  r.execution_arn = row.Text(1);
+  r.start_date = row.Int(2);
+  r.body = ReadJson(row, 3);
   return r;
 }
 

@@ -19,6 +19,7 @@ extern const char* const kAliasColumns;
 extern const char* const kExecutionColumns;  // ends with the internal row id
 extern const char* const kEventColumns;
 extern const char* const kActivityColumns;
+extern const char* const kMapRunColumns;
 
 StateMachineRecord ReadStateMachine(const Stmt& row);
 RevisionRecord ReadRevision(const Stmt& row);
@@ -27,6 +28,7 @@ AliasRecord ReadAlias(const Stmt& row);
 ExecutionRecord ReadExecution(const Stmt& row, int64_t* row_id = nullptr);
 HistoryEvent ReadEvent(const Stmt& row);
 ActivityRecord ReadActivity(const Stmt& row);
+MapRunRecord ReadMapRun(const Stmt& row);
 
 // Parses stored JSON text (null when the column is NULL or unparsable).
 Json ReadJson(const Stmt& row, int col);

@@ -113,8 +113,18 @@ CREATE INDEX executions_running ON executions(state_machine_arn)
   WHERE status = 'RUNNING';
 )sql";
 
+// Version 3: distributed Map runs, kept once closed (DescribeMapRun after a restart).
+constexpr const char* kStep3 = R"sql(
+CREATE TABLE map_runs(
+  arn TEXT PRIMARY KEY,
+  execution_arn TEXT NOT NULL,
+  start_date INTEGER NOT NULL,
+  body TEXT);
+CREATE INDEX map_runs_by_execution ON map_runs(execution_arn, start_date);
+)sql";
+
 const std::vector<const char*>& Steps() {
-  static const std::vector<const char*> steps = {kStep1, kStep2};
+  static const std::vector<const char*> steps = {kStep1, kStep2, kStep3};
   return steps;
 }
 

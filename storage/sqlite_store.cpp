@@ -119,7 +119,7 @@ bool WriteBatch::empty() const {
          put_versions.empty() && delete_versions.empty() && put_aliases.empty() &&
          delete_aliases.empty() && insert_executions.empty() && update_executions.empty() &&
          append_events.empty() && put_activities.empty() && delete_activities.empty() &&
-         put_tags.empty() && delete_tags.empty();
+         put_map_runs.empty() && put_tags.empty() && delete_tags.empty();
 }
 
 }  // namespace stepline::storage

@@ -54,6 +54,9 @@ class SqliteStore final : public Store {
                                         const PageRequest& page) override;
   Result<std::vector<HistoryEvent>> LoadEvents(const std::string& execution_arn) override;
 
+  Result<std::optional<MapRunRecord>> GetMapRun(const std::string& arn) override;
+  Result<std::vector<MapRunRecord>> ListMapRuns(const std::string& execution_arn) override;
+
   Result<std::optional<ActivityRecord>> GetActivity(const std::string& arn) override;
   Result<Page<ActivityRecord>> ListActivities(const PageRequest& page) override;
   Result<std::map<std::string, std::string>> GetTags(const std::string& arn) override;

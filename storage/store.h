@@ -116,6 +116,16 @@ struct ActivityRecord {
   Json attributes;  // encryptionConfiguration
 };
 
+// A distributed Map run as DescribeMapRun / ListMapRuns see it once it has
+// closed (the engine keeps running ones in memory). `body` is the engine's
+// own serialization of the run (status, dates, limits, counters).
+struct MapRunRecord {
+  std::string arn;
+  std::string execution_arn;
+  EpochMillis start_date = 0;
+  Json body;
+};
+
 // Fields that change when an execution closes (or is redriven).
 struct ExecutionUpdate {
   std::string arn;
@@ -147,6 +157,7 @@ struct WriteBatch {
   std::vector<EventAppend> append_events;
   std::vector<ActivityRecord> put_activities;
   std::vector<std::string> delete_activities;
+  std::vector<MapRunRecord> put_map_runs;                              // insert or replace
   std::map<std::string, std::map<std::string, std::string>> put_tags;  // arn -> key -> value
   std::map<std::string, std::vector<std::string>> delete_tags;         // arn -> keys
 
@@ -222,6 +233,11 @@ class Store {
                                                 const PageRequest& page) = 0;
   // Every event of an execution in id order (replay after restart).
   virtual Result<std::vector<HistoryEvent>> LoadEvents(const std::string& execution_arn) = 0;
+
+  // --- map runs ---
+  virtual Result<std::optional<MapRunRecord>> GetMapRun(const std::string& arn) = 0;
+  // The runs of one execution, oldest first.
+  virtual Result<std::vector<MapRunRecord>> ListMapRuns(const std::string& execution_arn) = 0;
 
   // --- activities and tags ---
   virtual Result<std::optional<ActivityRecord>> GetActivity(const std::string& arn) = 0;

@@ -111,6 +111,19 @@ Result<Page<AliasRecord>> SqliteStore::ListAliases(const std::string& state_mach
                                      ReadAlias);
 }
 
+Result<std::optional<MapRunRecord>> SqliteStore::GetMapRun(const std::string& arn) {
+  return QueryOne<MapRunRecord>(readers_, Select(kMapRunColumns, "FROM map_runs WHERE arn = ?"),
+                                ReadMapRun, arn);
+}
+
+Result<std::vector<MapRunRecord>> SqliteStore::ListMapRuns(const std::string& execution_arn) {
+  ASSIGN_OR_RETURN(ReaderPool::Lease lease, readers_.Acquire());
+  return QueryAll<MapRunRecord>(
+      lease.db(),
+      Select(kMapRunColumns, "FROM map_runs WHERE execution_arn = ? ORDER BY start_date, arn"),
+      ReadMapRun, execution_arn);
+}
+
 Result<std::optional<ActivityRecord>> SqliteStore::GetActivity(const std::string& arn) {
   return QueryOne<ActivityRecord>(
       readers_, Select(kActivityColumns, "FROM activities WHERE arn = ?"), ReadActivity, arn);

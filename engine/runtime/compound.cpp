@@ -166,9 +166,11 @@ void Execution::RunMap(Frame& frame) {
   frame.map_run_arn.clear();
   frame.children_failed = 0;
   frame.map_result.reset();
+  frame.map_settled = false;
   // With an ItemReader the items are read inside the map run: AWS records length 0.
   Emit(frame, "MapStateStarted", {{"length", reader ? 0 : items.size()}});
   if (spec.distributed) StartMapRun(frame);
+  if (spec.distributed && replaying_ && MapRunStep::ReplaySettled(*this, frame)) return;
   if (reader) return MapRunStep::Read(*this, frame);
   BeginIterations(frame, std::move(items));
 }
@@ -212,8 +214,12 @@ void Execution::StartMapRun(Frame& frame) {
   frame.tolerated_count = count;
   frame.tolerated_percentage = percentage;
   frame.map_run_arn = run;
-  frame.map_run_id = run.substr(run.rfind(':') + 1);
-  Emit(frame, "MapRunStarted", {{"mapRunArn", run}});
+  const storage::HistoryEvent* stored = nullptr;
+  Emit(frame, "MapRunStarted", {{"mapRunArn", run}}, true, nullptr, &stored);
+  if (stored && stored->details.is_object()) {  // replay: the ARN recorded
+    frame.map_run_arn = stored->details.value("mapRunArn", run);
+  }
+  frame.map_run_id = frame.map_run_arn.substr(frame.map_run_arn.rfind(':') + 1);
   MapRunStep::Register(*this, frame);
 }
 
@@ -323,7 +329,8 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
     error = {"States.ExceedToleratedFailureThreshold",
              "The specified tolerated failure threshold was exceeded", std::nullopt};
     MapRunStep::Close(*this, parent, "FAILED");
-    Emit(parent, "MapRunFailed", {{"error", error.error}, {"cause", *error.cause}});
+    Emit(parent, "MapRunFailed", {{"error", error.error}, {"cause", *error.cause}}, true,
+         MapRunStep::CloseEngine(*this));
   }
   FailCompound(parent, std::move(error));
   Schedule(parent.id);
@@ -341,11 +348,12 @@ void Execution::CompleteCompound(Frame& frame) {
   if (distributed) {
     if (frame.map_result) MapRunStep::CountWritten(*this, frame);
     MapRunStep::Close(*this, frame, "SUCCEEDED");
-    Emit(frame, "MapRunSucceeded", nullptr);
+    Emit(frame, "MapRunSucceeded", nullptr, true, MapRunStep::CloseEngine(*this));
   }
   if (map && frame.compound_started_cursor) frame.cursor = frame.compound_started_cursor;
   frame.compound_started_cursor = 0;
   Emit(frame, map ? "MapStateSucceeded" : "ParallelStateSucceeded", nullptr, false);
+  if (frame.map_settled && MapRunStep::ExitSettled(*this, frame)) return;
   Json result = Json::array();
   if (frame.map_result) {
     result = std::move(*frame.map_result);

@@ -24,7 +24,8 @@ class Engine final : public ExecutionEngine {
         activities_(
             registry_, std::chrono::milliseconds(options_.activity_poll_millis),
             [this](const ActivityWork& work, const std::string& worker,
-                   ActivityQueue::Taken taken) { Deliver(work, worker, std::move(taken)); }) {}
+                   ActivityQueue::Taken taken) { Deliver(work, worker, std::move(taken)); }),
+        map_runs_(&store) {}
 
   void Start(storage::ExecutionRecord record, std::shared_ptr<const asl::StateMachine> machine,
              std::function<void(Status)> started,

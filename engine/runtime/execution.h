@@ -127,6 +127,7 @@ struct Frame {
   std::vector<Json> child_inputs;         // iteration inputs (ResultWriter)
   std::vector<StatesError> child_errors;  // per iteration, set when it failed
   std::optional<Json> map_result;         // replaces the iteration results (ResultWriter)
+  bool map_settled = false;  // replay: the run closed in the stored history (not re-run)
 
   // Map iteration context ($$.Map.Item).
   std::optional<Json> map_item_value;

@@ -313,19 +313,31 @@ void MapRunStep::Register(Execution& ex, const Frame& f) {
   info.max_concurrency = static_cast<int64_t>(f.max_concurrency);
   info.tolerated_failure_count = Whole(f.tolerated_count).value_or(0);
   info.tolerated_failure_percentage = f.tolerated_percentage.value_or(0);
+  // Replay of a run that closed: the stored record stays as it was.
+  if (ex.replaying_ && ex.services_.store) {
+    auto stored = ex.services_.store->GetMapRun(info.arn);
+    if (stored.ok() && stored->has_value()) info = FromRecord(**stored);
+  }
+  bool closed = info.status != "RUNNING";
+  std::string arn = info.arn;
   ex.services_.map_runs->Put(std::move(info));
+  if (closed) ex.services_.map_runs->Closed(arn);
 }
 
 void MapRunStep::Track(Execution& ex, const Frame& f, const std::function<void(MapRunInfo&)>& fn) {
-  if (!ex.services_.map_runs || f.map_run_arn.empty() || ex.replaying_) return;
-  ex.services_.map_runs->Update(f.map_run_arn, fn);
+  if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
+  ex.services_.map_runs->Update(f.map_run_arn, [&fn](MapRunInfo& info) {
+    if (info.status == "RUNNING") fn(info);
+  });
 }
 
 void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status) {
   if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
   EpochMillis now = ex.Now();
+  bool closed = false;
   ex.services_.map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
     if (info.status != "RUNNING") return;
+    closed = true;
     info.status = status;
     info.stop_date = now;
     for (MapRunCounts* c : {&info.items, &info.executions}) {
@@ -334,6 +346,12 @@ void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status)
       c->pending = 0;
     }
   });
+  if (!closed) return;
+  // Live, the record is written with the close event's batch; a replayed
+  // close finds it stored already.
+  std::optional<MapRunInfo> info = ex.services_.map_runs->Get(f.map_run_arn);
+  if (info && !ex.replaying_) ex.pending_.put_map_runs.push_back(ToRecord(*info));
+  ex.services_.map_runs->Closed(f.map_run_arn);
 }
 
 namespace {
@@ -424,8 +442,62 @@ void MapRunStep::FailRun(Execution& ex, Frame& f, StatesError error) {
   f.map_io = false;
   Json details = {{"error", error.error}};
   if (error.cause) details["cause"] = *error.cause;
-  ex.Emit(f, "MapRunFailed", std::move(details));
+  ex.Emit(f, "MapRunFailed", std::move(details), true, CloseEngine(ex));
   ex.FailCompound(f, std::move(error));
+}
+
+// ---------------------------------------------------------------- replay
+
+Json MapRunStep::CloseEngine(const Execution& ex) { return {{"frames", ex.frames_.size()}}; }
+
+bool MapRunStep::ReplaySettled(Execution& ex, Frame& f) {
+  for (size_t i = ex.replay_pos_; i < ex.replay_.size(); ++i) {
+    const storage::HistoryEvent& event = ex.replay_[i];
+    if (!event.engine.is_object() || event.engine.value("f", -1) != f.id) continue;
+    if (event.type != "MapRunSucceeded" && event.type != "MapRunFailed") return false;
+    f.block = Frame::Block::kChildren;
+    f.children.clear();
+    f.map_settled = true;
+    f.on_wake = [&ex, i](Frame& fr) { Settle(ex, fr, ex.replay_[i]); };
+    return true;
+  }
+  return false;
+}
+
+// The stored close event comes next: the frames the live run used are
+// reserved (inert), then the run closes as recorded.
+void MapRunStep::Settle(Execution& ex, Frame& f, const storage::HistoryEvent& close) {
+  size_t frames = close.engine.value("frames", ex.frames_.size());
+  while (ex.frames_.size() < frames) {
+    auto inert = std::make_unique<Frame>();
+    inert->id = static_cast<int>(ex.frames_.size());
+    inert->parent = f.id;
+    inert->silent = true;
+    inert->status = Frame::Status::kSucceeded;
+    ex.frames_.push_back(std::move(inert));
+  }
+  f.block = Frame::Block::kChildren;
+  if (close.type == "MapRunFailed") {
+    const Json& d = close.details;
+    StatesError error{d.is_object() ? d.value("error", "") : "", std::nullopt, std::nullopt};
+    if (d.is_object() && d.contains("cause")) error.cause = d.value("cause", "");
+    return FailRun(ex, f, std::move(error));
+  }
+  f.map_result = Json::array();  // not written again: the stored output wins
+  ex.CompleteCompound(f);
+}
+
+bool MapRunStep::ExitSettled(Execution& ex, Frame& f) {
+  f.map_settled = false;
+  if (!ex.replaying_ || ex.replay_pos_ >= ex.replay_.size() ||
+      ex.replay_[ex.replay_pos_].type != "MapStateExited") {
+    return false;
+  }
+  f.child_outputs.clear();
+  f.child_inputs.clear();
+  f.map_result.reset();
+  ex.ExitState(f, "MapStateExited", Json(), f.state->next, Json::object());
+  return true;
 }
 
 }  // namespace stepline::runtime

@@ -8,8 +8,16 @@
 // that very call (Frame::map_io_attempt). A failed read or write fails the
 // run: MapRunFailed, then the state's error handling.
 //
-// Replay does not record the items read: a restart during a run with an
-// ItemReader reads the object again when the run is re-entered live.
+// Replay. The history holds the run, not its iterations (they are child
+// executions): a run that closed in the stored history is settled from it
+// (ReplaySettled: no S3 read, no iteration re-run; the state output is the
+// stored MapStateExited's), its close event recording how many frames the
+// live run used ("engine.frames") so later frame ids replay alike. A run
+// still open when the history ends runs again once the replay is over: the
+// ItemReader reads the items again and the iterations re-run (AWS, too,
+// dispatches child executions at least once).
+// Known limit: frames created by a concurrent Parallel branch while a run
+// was open may get other ids on replay.
 //
 // Thread-safety: every function runs on the execution's strand.
 #pragma once
@@ -34,6 +42,15 @@ class MapRunStep {
   // Writes the results (ResultWriter), then Execution::CompleteCompound.
   static void Write(Execution& ex, Frame& f);
 
+  // Replay: true when the run just started closes later in the stored
+  // history; the frame then waits for that close event and replays it.
+  static bool ReplaySettled(Execution& ex, Frame& f);
+  // Replay of a settled run's MapStateExited with the stored output; false
+  // when the stored history goes on otherwise.
+  static bool ExitSettled(Execution& ex, Frame& f);
+  // The engine data of a run's close event (see ReplaySettled).
+  static Json CloseEngine(const Execution& ex);
+
   // The run in the engine's MapRunRegistry: registered at MapRunStarted,
   // its counters kept current, closed with `status` (SUCCEEDED, FAILED, ABORTED).
   static void Register(Execution& ex, const Frame& f);
@@ -57,6 +74,7 @@ class MapRunStep {
   static void PutFiles(Execution& ex, Frame& f, std::string bucket,
                        std::vector<std::pair<std::string, std::string>> files, size_t next);
   static void FailRun(Execution& ex, Frame& f, StatesError error);
+  static void Settle(Execution& ex, Frame& f, const storage::HistoryEvent& close);
 };
 
 }  // namespace stepline::runtime

@@ -86,6 +86,37 @@ TEST_CASE("opening an older schema migrates it and keeps its rows", "[storage]")
                          "'executions_running'") == 1);
 }
 
+TEST_CASE("closed map runs are kept across a reopen and listed per execution, oldest first",
+          "[storage]") {
+  testing::TempDir dir;
+  std::string path = dir.File("runs.db");
+  std::string exec = testing::ExecutionArn("e1");
+  {
+    auto store = OpenOrDie(path);
+    WriteBatch batch;
+    batch.put_map_runs.push_back({"arn:run:2", exec, 20, Json{{"status", "FAILED"}}});
+    batch.put_map_runs.push_back({"arn:run:1", exec, 10, Json{{"status", "RUNNING"}}});
+    batch.put_map_runs.push_back({"arn:run:x", "arn:other", 5, Json{{"status", "ABORTED"}}});
+    CommitOk(*store, std::move(batch));
+    WriteBatch replace;  // insert or replace: the run closes
+    replace.put_map_runs.push_back({"arn:run:1", exec, 10, Json{{"status", "SUCCEEDED"}}});
+    CommitOk(*store, std::move(replace));
+  }
+  auto store = OpenOrDie(path);
+  auto one = store->GetMapRun("arn:run:1");
+  REQUIRE(one.ok());
+  REQUIRE(one->has_value());
+  CHECK((*one)->execution_arn == exec);
+  CHECK((*one)->start_date == 10);
+  CHECK((*one)->body == Json{{"status", "SUCCEEDED"}});
+  CHECK_FALSE(store->GetMapRun("arn:run:none")->has_value());
+  auto listed = store->ListMapRuns(exec);
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 2);
+  CHECK((*listed)[0].arn == "arn:run:1");
+  CHECK((*listed)[1].arn == "arn:run:2");
+}
+
 TEST_CASE("a database from a newer build is refused", "[storage]") {
   testing::TempDir dir;
   std::string path = dir.File("new.db");

@@ -2,7 +2,9 @@
 // aws-sdk:s3 requests the ItemReader and ResultWriter make): items read,
 // MaxItems, batches, tolerated failures, results written, and the
 // MapRun* events AWS records.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <map>
 
 #include "tests/engine/runtime/task_harness.h"
@@ -298,4 +300,191 @@ TEST_CASE("WriterConfig shapes the results: FLATTEN in the state output, COMPACT
   std::string key = Out(jsonl)["ResultWriterDetails"]["Key"];
   std::string dir = key.substr(0, key.rfind('/') + 1);
   CHECK(s3.objects.at("out/" + dir + "SUCCEEDED_0.json") == "{\"a\":1}\n\"b\"\n");
+}
+
+namespace {
+
+// A distributed Map reading [1,2,3] from S3, each iteration a Lambda Task,
+// then a Task after the Map (T).
+const char* kRecoverDef = R"({"StartAt":"M","States":{
+    "M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject",
+           "ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"b","Key":"items.json"}},
+         "ItemSelector":{"v.$":"$$.Map.Item.Value"},"ResultSelector":{"all.$":"$"},
+         "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+           "StartAt":"I","States":{"I":{"Type":"Task",
+             "Resource":"arn:aws:lambda:us-east-1:123456789012:function:fn","End":true}}},
+         "Next":"T"},
+    "T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:after",
+         "End":true}}})";
+
+// S3 from `s3`; Lambda echoes its input, unless `hold` says to keep it in flight.
+std::shared_ptr<FakeDispatcher> S3AndLambda(FakeS3& s3,
+                                            std::function<bool(const TaskRequest&)> hold) {
+  return std::make_shared<FakeDispatcher>(
+      [&s3, hold](const TaskRequest& r, int) -> std::optional<TaskOutcome> {
+        if (r.spec.service == "s3") return s3.Answer(r);
+        if (hold && hold(r)) return std::nullopt;
+        return Ok(r.parameters);
+      });
+}
+
+bool IsAfter(const TaskRequest& r) {
+  return r.spec.arn.find(":function:after") != std::string::npos;
+}
+
+int Count(const std::vector<TaskRequest>& requests,
+          const std::function<bool(const TaskRequest&)>& p) {
+  int n = 0;
+  for (const auto& r : requests) n += p(r) ? 1 : 0;
+  return n;
+}
+
+// Recovers the executions of `store` on a fresh engine and runs it until
+// `arn` closes; returns the stored record.
+storage::ExecutionRecord RecoverUntilClosed(storage::Store& store,
+                                            std::shared_ptr<FakeDispatcher> dispatcher,
+                                            const std::string& arn) {
+  Harness h(std::move(dispatcher), 0.0, &store);
+  REQUIRE(h.engine().Recover().ok());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (store.GetExecution(arn).value()->status == "RUNNING") {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    h.Poll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return *store.GetExecution(arn).value();
+}
+
+const char* kExpected = R"({"all":[{"v":1},{"v":2},{"v":3}]})";
+
+}  // namespace
+
+TEST_CASE("a restart while the map run's iterations are in flight reads the items again") {
+  FakeS3 s3;
+  s3.objects["b/items.json"] = "[1,2,3]";
+  auto store = StoreWith(kRecoverDef);
+  storage::ExecutionRecord record = NewRecord("{}");
+  {
+    auto first = S3AndLambda(s3, [](const TaskRequest&) { return true; });
+    Harness h(first, 0.0, store.get());
+    h.StartOnly(kRecoverDef, record, nullptr);
+    h.RunUntil([&] { return first->held().size() == 3; });  // every iteration in flight
+  }
+  auto second = S3AndLambda(s3, nullptr);
+  storage::ExecutionRecord rec = RecoverUntilClosed(*store, second, record.arn);
+  REQUIRE(rec.status == "SUCCEEDED");
+  CHECK(Json::parse(*rec.output) == Json::parse(kExpected));
+  auto requests = second->requests();
+  CHECK(Count(requests, [](const auto& r) { return r.spec.action == "getObject"; }) == 1);
+  CHECK(Count(requests, [](const auto& r) { return r.spec.service != "s3" && !IsAfter(r); }) == 3);
+  std::vector<std::string> types;
+  auto events = store->LoadEvents(record.arn).value();
+  for (const auto& e : events) types.push_back(e.type);
+  CHECK(std::count(types.begin(), types.end(), "MapRunStarted") == 1);
+  CHECK(types.back() == "ExecutionSucceeded");
+  store->Close();
+}
+
+TEST_CASE("a restart after the map run closed replays it from the history, without re-running it") {
+  FakeS3 s3;
+  s3.objects["b/items.json"] = "[1,2,3]";
+  auto store = StoreWith(kRecoverDef);
+  storage::ExecutionRecord record = NewRecord("{}");
+  std::string run_arn;
+  {
+    auto first = S3AndLambda(s3, IsAfter);
+    Harness h(first, 0.0, store.get());
+    h.StartOnly(kRecoverDef, record, nullptr);
+    h.RunUntil([&] { return first->held().size() == 1; });  // T in flight
+    h.RunUntil([&] { return h.History().back().type == "LambdaFunctionStarted"; });
+    run_arn = h.History()[3].details["mapRunArn"];
+  }
+  s3.objects.clear();  // a second read would fail the run
+  auto second = S3AndLambda(s3, nullptr);
+  storage::ExecutionRecord rec = RecoverUntilClosed(*store, second, record.arn);
+  REQUIRE(rec.status == "SUCCEEDED");
+  CHECK(Json::parse(*rec.output) == Json::parse(kExpected));
+  auto requests = second->requests();
+  REQUIRE(requests.size() == 1);  // only T, answered again (at least once)
+  CHECK(IsAfter(requests[0]));
+  auto events = store->LoadEvents(record.arn).value();
+  for (size_t i = 0; i < events.size(); ++i) CHECK(events[i].id == static_cast<int64_t>(i + 1));
+  CHECK(events[3].type == "MapRunStarted");
+  CHECK(events[3].details["mapRunArn"] == run_arn);
+  CHECK(events[4].type == "MapRunSucceeded");
+  CHECK(events.back().type == "ExecutionSucceeded");
+  // The run as the first process closed it, from the store (DescribeMapRun).
+  Harness later(nullptr, 0.0, store.get());
+  std::optional<runtime::MapRunInfo> run = later.engine().map_runs()->Get(run_arn);
+  REQUIRE(run.has_value());
+  CHECK(run->status == "SUCCEEDED");
+  CHECK(run->execution_arn == record.arn);
+  CHECK(run->items.total == 3);
+  CHECK(run->items.succeeded == 3);
+  CHECK(run->executions.running == 0);
+  CHECK(run->stop_date.has_value());
+  CHECK(later.engine().map_runs()->ForExecution(record.arn).size() == 1);
+  store->Close();
+}
+
+TEST_CASE("a restart after a map run failed replays the failure and its Catch") {
+  FakeS3 s3;
+  s3.objects["b/items.json"] = "[1,2,3]";
+  std::string def = kRecoverDef;
+  std::string map_next = R"("Next":"T"},)";
+  def.replace(def.find(map_next), map_next.size(),
+              R"("Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"T"}],
+              "Next":"T"},)");
+  auto store = StoreWith(def);
+  storage::ExecutionRecord record = NewRecord("{}");
+  {
+    auto first = std::make_shared<FakeDispatcher>(
+        [&s3](const TaskRequest& r, int) -> std::optional<TaskOutcome> {
+          if (r.spec.service == "s3") return s3.Answer(r);
+          if (IsAfter(r)) return std::nullopt;
+          return Err("Boom", "iteration failed");
+        });
+    Harness h(first, 0.0, store.get());
+    h.StartOnly(def, record, nullptr);
+    h.RunUntil([&] { return first->held().size() == 1; });
+    h.RunUntil([&] { return h.History().back().type == "LambdaFunctionStarted"; });
+  }
+  auto second = S3AndLambda(s3, nullptr);
+  storage::ExecutionRecord rec = RecoverUntilClosed(*store, second, record.arn);
+  REQUIRE(rec.status == "SUCCEEDED");
+  Json out = Json::parse(*rec.output);
+  CHECK(out["err"]["Error"] == "States.ExceedToleratedFailureThreshold");
+  REQUIRE(second->requests().size() == 1);
+  CHECK(IsAfter(second->requests()[0]));
+  store->Close();
+}
+
+TEST_CASE("the map-run registry keeps a bounded number of closed runs; the store has them all") {
+  auto store = std::move(storage::OpenSqliteStore({":memory:"})).value();
+  runtime::MapRunRegistry registry(store.get(), 2);
+  for (int i = 0; i < 4; ++i) {
+    runtime::MapRunInfo info;
+    info.arn = "arn:run:" + std::to_string(i);
+    info.execution_arn = "arn:exec";
+    info.start_date = i;
+    registry.Put(info);
+    registry.Update(info.arn, [](runtime::MapRunInfo& r) { r.status = "SUCCEEDED"; });
+    storage::WriteBatch batch;
+    batch.put_map_runs.push_back(runtime::ToRecord(*registry.Get(info.arn)));
+    REQUIRE(store->CommitAndWait(std::move(batch)).ok());
+    registry.Closed(info.arn);
+  }
+  runtime::MapRunInfo running;
+  running.arn = "arn:run:live";
+  running.execution_arn = "arn:exec";
+  running.start_date = 9;
+  registry.Put(running);
+  CHECK(registry.InMemory() == 3);  // two closed, one running
+  REQUIRE(registry.Get("arn:run:0").has_value());
+  CHECK(registry.Get("arn:run:0")->status == "SUCCEEDED");
+  std::vector<runtime::MapRunInfo> all = registry.ForExecution("arn:exec");
+  REQUIRE(all.size() == 5);
+  CHECK(all[0].arn == "arn:run:0");
+  CHECK(all[4].status == "RUNNING");
+  store->Close();
 }
