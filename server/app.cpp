@@ -107,7 +107,10 @@ Status StartApi([[maybe_unused]] const Config& config, [[maybe_unused]] net::io_
                 Backend& backend) {
 #if STEPLINE_WITH_API
   const Clock& clock = *SystemClock::Instance();
-  runtime::EngineOptions options{config.region, config.account, config.wait_time_scale};
+  runtime::EngineOptions options;
+  options.region = config.region;
+  options.account = config.account;
+  options.wait_time_scale = config.wait_time_scale;
   ASSIGN_OR_RETURN(options.dispatcher, MakeDispatcher(config));
   backend.engine = runtime::MakeEngine(io, *backend.store, clock, options);
   RETURN_IF_ERROR(backend.engine->Recover());
