@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds Stepline twice more with sanitizers and runs the tests there:
 #   build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer (leaks included,
-#                UB aborts): every CTest test except the docker label.
+#                UB aborts): every CTest test except the docker label. Built
+#                with clang and STEPLINE_FUZZ=ON, so the same build holds the
+#                libFuzzer targets scripts/fuzz.sh runs (without clang: g++,
+#                and the fuzz targets only replay their seeds).
 #   build-tsan/  ThreadSanitizer: the tests that run threads (see TSAN_TARGETS).
 # Any sanitizer report fails the test that caused it: unit tests abort, and
 # the sanitized server exits non-zero at shutdown, which the Python drivers
@@ -9,6 +12,8 @@
 #   scripts/test-sanitizers.sh              both
 #   scripts/test-sanitizers.sh asan         one of them
 #   scripts/test-sanitizers.sh tsan -R storage   (further arguments go to ctest)
+#   scripts/test-sanitizers.sh configure-asan    (only configures build-asan/;
+#                                                 scripts/fuzz.sh builds there)
 # Build folders: $STEPLINE_ASAN_DIR / $STEPLINE_TSAN_DIR. Prints each phase's
 # time. Exits non-zero when a build or a test failed.
 set -euo pipefail
@@ -34,12 +39,21 @@ export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 export STEPLINE_TEST_WAIT_TIME_SCALE=0.05
 export TSAN_OPTIONS="halt_on_error=0:exitcode=66:second_deadlock_stack=1:history_size=4:suppressions=$supp/tsan.supp"
 
-configure() { # dir sanitizers
+configure() { # dir sanitizers [more cmake arguments]
   local args=(-S "$root" -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" -DSTEPLINE_BENCH=OFF
-    "-DSTEPLINE_SANITIZE=$2")
+    "-DSTEPLINE_SANITIZE=$2" "${@:3}")
   # See scripts/build.sh: a fresh tree's first generation can fail on the PCH.
   cmake "${args[@]}" >/dev/null || cmake "${args[@]}" >/dev/null
+}
+
+# The ASan build: clang with the fuzz targets when there is clang.
+configure_asan() {
+  if command -v clang++ >/dev/null; then
+    CXX=clang++ configure "$asan_dir" address,undefined -DSTEPLINE_FUZZ=ON
+  else
+    configure "$asan_dir" address,undefined
+  fi
 }
 
 phase() { # name command...
@@ -58,9 +72,13 @@ build() { # dir targets...
   nice -n 10 cmake --build "$dir" -j "$jobs" "${targets[@]}"
 }
 
+if [[ $which == configure-asan ]]; then
+  configure_asan
+  exit 0
+fi
 status=0
 if [[ $which == all || $which == asan ]]; then
-  configure "$asan_dir" address,undefined
+  configure_asan
   if phase "asan build" build "$asan_dir"; then
     (cd "$asan_dir" && phase "asan tests" ctest --output-on-failure -j2 -LE docker "$@") || status=1
   else

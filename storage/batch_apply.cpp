@@ -68,8 +68,8 @@ Status DeleteStateMachine(Connection& db, const std::string& arn) {
       "DELETE FROM versions WHERE state_machine_arn = ?1",
       "DELETE FROM aliases WHERE state_machine_arn = ?1",
       // The machine's own tags and those of its versions/aliases ("<arn>:...").
-      "DELETE FROM tags WHERE resource_arn = ?1 OR "
-      "(resource_arn > ?1 || ':' AND resource_arn < ?1 || ';')",
+      ("DELETE FROM tags WHERE resource_arn = ?1 OR "
+       "(resource_arn > ?1 || ':' AND resource_arn < ?1 || ';')"),
   };
   for (const char* sql : kSql) RETURN_IF_ERROR(RunSql(db, sql, "delete state machine", arn));
   return Status::Ok();

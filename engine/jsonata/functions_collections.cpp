@@ -21,11 +21,6 @@ std::vector<Value> HofArgs(CallCtx& ctx, const Value& fn, const Value& v, size_t
   return args;
 }
 
-Value Seq(std::shared_ptr<ArrayNode> a) {
-  a->sequence = true;
-  return Value::Array(std::move(a));
-}
-
 Value FnAppend(CallCtx&, std::vector<Value>& a) { return AppendValues(a[0], a[1]); }
 
 Value FnReverse(CallCtx&, std::vector<Value>& a) {

@@ -32,7 +32,11 @@ std::vector<Part> ParsePicture(const std::string& pic) {
   std::vector<Part> parts;
   std::string lit;
   auto flush = [&] {
-    if (!lit.empty()) parts.push_back(Part{true, lit});
+    if (!lit.empty()) {
+      Part part;
+      part.text = lit;
+      parts.push_back(std::move(part));
+    }
     lit.clear();
   };
   for (size_t i = 0; i < pic.size();) {

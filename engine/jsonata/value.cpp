@@ -102,6 +102,53 @@ Value Value::Member(std::string_view key) const {
 }
 FunctionNode& Value::fn() const { return *static_cast<FunctionNode*>(h_.get()); }
 
+namespace {
+
+using PendingNodes = std::vector<std::shared_ptr<HeapNode>>;
+
+// Moves the heap node of `v` onto `pending` when nothing else shares it
+// (a shared node is just released: someone else keeps it alive).
+void TakeIfOwned(Value& v, PendingNodes& pending) {
+  std::shared_ptr<HeapNode> node = v.ReleaseHeap();
+  if (node && node.use_count() == 1) pending.push_back(std::move(node));
+}
+
+// Takes the children of every array and object node in `pending` out before
+// the node dies, so each destructor finds its items empty.
+void FreeIteratively(PendingNodes pending) {
+  while (!pending.empty()) {
+    std::shared_ptr<HeapNode> node = std::move(pending.back());
+    pending.pop_back();
+    if (auto* a = dynamic_cast<ArrayNode*>(node.get())) {
+      for (Value& v : a->items) TakeIfOwned(v, pending);
+      a->items.clear();
+    } else if (auto* o = dynamic_cast<ObjectNode*>(node.get())) {
+      for (auto& kv : o->items) TakeIfOwned(kv.second, pending);
+      o->items.clear();
+    }
+  }
+}
+
+bool IsContainer(const Value& v) { return v.is_array() || v.is_object(); }
+
+}  // namespace
+
+ArrayNode::~ArrayNode() {
+  PendingNodes pending;
+  for (Value& v : items) {
+    if (IsContainer(v)) TakeIfOwned(v, pending);
+  }
+  if (!pending.empty()) FreeIteratively(std::move(pending));
+}
+
+ObjectNode::~ObjectNode() {
+  PendingNodes pending;
+  for (auto& kv : items) {
+    if (IsContainer(kv.second)) TakeIfOwned(kv.second, pending);
+  }
+  if (!pending.empty()) FreeIteratively(std::move(pending));
+}
+
 const Value* ObjectNode::Find(std::string_view key) const {
   if (!index_.empty()) {
     auto it = index_.find(key);

@@ -102,6 +102,12 @@ class Value {
   Value Member(std::string_view key) const;
   // Identity of the payload (heap node or viewed Json), for identity checks.
   const void* heap() const { return h_ ? static_cast<const void*>(h_.get()) : view_; }
+  // Gives up the heap node (the value becomes undefined): the node
+  // destructors take their children apart iteratively with it.
+  std::shared_ptr<HeapNode> ReleaseHeap() noexcept {
+    kind_ = Kind::kUndefined;
+    return std::move(h_);
+  }
   // The viewed Json while this value is an unconverted view, else null.
   const Json* view() const {
     bool viewable = kind_ == Kind::kString || kind_ == Kind::kArray || kind_ == Kind::kObject;
@@ -124,7 +130,10 @@ struct StringNode : HeapNode {
   std::string s;
 };
 
+// Array and object nodes free their children without recursing (a value
+// nested 50,000 deep must not exhaust the stack when it dies).
 struct ArrayNode : HeapNode {
+  ~ArrayNode() override;
   std::vector<Value> items;
   bool sequence = false;        // a result sequence (collapses to its item when singleton)
   bool keep_singleton = false;  // path ended in [] : do not collapse
@@ -135,6 +144,7 @@ struct ArrayNode : HeapNode {
 };
 
 struct ObjectNode : HeapNode {
+  ~ObjectNode() override;
   std::vector<std::pair<std::string, Value>> items;
   const Value* Find(std::string_view key) const;
   void Set(std::string key, Value v);  // replaces in place, else appends

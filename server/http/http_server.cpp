@@ -21,6 +21,7 @@
 
 #include "common/ids.h"
 #include "server/api/api.h"
+#include "server/http/message.h"
 #include "server/http/wire.h"
 
 namespace stepline::http {
@@ -45,13 +46,6 @@ constexpr std::chrono::milliseconds kShutdownPollInterval{10};
 class Session;
 
 std::string_view Sv(beast::string_view s) { return {s.data(), s.size()}; }
-
-// A request the parser rejected (bad method, target, version, field, chunk...).
-bool IsHttpSyntaxError(beast::error_code ec) {
-  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
-         ec != bhttp::error::need_more && ec != bhttp::error::need_buffer;
-}
 
 // What the listener and every session share. Outlives both (shared_ptr).
 struct ServerState {
@@ -106,7 +100,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoReadBody();
   void OnReadBody(beast::error_code ec, size_t bytes);
   void Dispatch();
-  void DispatchApi(bhttp::request<bhttp::string_body>& request);
+  void DispatchApi(BeastRequest& request);
   void Respond(api::ApiResponse response);
   void OnWrite(beast::error_code ec, size_t bytes);
   void FailRead(beast::error_code ec);
@@ -119,7 +113,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<ServerState> state_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::empty_body> continue_;
-  bhttp::response<bhttp::string_body> response_;
+  BeastResponse response_;
   std::atomic<int64_t> waiting_since_{0};
   bool busy_ = false;        // between a complete request header and the answer's write
   bool keep_alive_ = false;  // of the request being answered
@@ -228,19 +222,8 @@ void Session::FailRead(beast::error_code ec) {
   request_id_ = NewUuid();
   log_line_ = "(unparsed request)";
   if (!busy_) started_ = Clock::now();
-  if (ec == bhttp::error::body_limit) {
-    return Respond(ErrorResponse(413, "RequestEntityTooLargeException",
-                                 "Request body exceeds the limit of " +
-                                     std::to_string(state_->options.max_body_bytes) + " bytes"));
-  }
-  if (ec == bhttp::error::header_limit) {
-    return Respond(ErrorResponse(
-        431, "RequestHeaderFieldsTooLargeException",
-        "Request header exceeds the limit of " + std::to_string(kMaxHeaderBytes) + " bytes"));
-  }
-  if (IsHttpSyntaxError(ec)) {
-    return Respond(
-        ErrorResponse(400, "BadRequestException", "Malformed HTTP request: " + ec.message()));
+  if (auto answer = ReadErrorAnswer(ec, state_->options.max_body_bytes)) {
+    return Respond(std::move(*answer));
   }
   spdlog::debug("http: read: {}", ec.message());  // timeout, reset, hang-up mid-request
   DoClose();
@@ -255,26 +238,12 @@ void Session::Dispatch() {
   head_ = request.method() == bhttp::verb::head;
   request_id_ = NewUuid();
   log_line_ = std::string(Sv(request.method_string())) + " " + std::string(Sv(request.target()));
-  switch (RouteRequest(Sv(request.method_string()), Sv(request.target()))) {
-    case Route::kApi:
-      return DispatchApi(request);
-    case Route::kHealth:
-      return Respond(api::ApiResponse{200, std::string(kHealthBody), ""});
-    case Route::kNotFound:
-      return Respond(ErrorResponse(404, "UnknownOperationException",
-                                   "Not found; the API is POST with X-Amz-Target (AWS JSON 1.0)"));
-    case Route::kMethodNotAllowed:
-      return Respond(ErrorResponse(405, "UnknownOperationException",
-                                   "Method not allowed; the API is POST (AWS JSON 1.0)"));
-  }
+  if (auto answer = LocalAnswer(request)) return Respond(std::move(*answer));
+  DispatchApi(request);
 }
 
-void Session::DispatchApi(bhttp::request<bhttp::string_body>& request) {
-  api::ApiRequest api_request;
-  api_request.target = std::string(Sv(request["X-Amz-Target"]));
-  api_request.body = std::move(request.body());
-  api_request.request_id = request_id_;
-  api_request.region = RegionFromAuthorization(Sv(request[bhttp::field::authorization]));
+void Session::DispatchApi(BeastRequest& request) {
+  api::ApiRequest api_request = ToApiRequest(request, request_id_);
   log_line_ += " " + api_request.target;
   auto answered = std::make_shared<std::atomic<bool>>(false);
   api::Responder respond = [self = shared_from_this(), answered](api::ApiResponse response) {
@@ -292,19 +261,13 @@ void Session::DispatchApi(bhttp::request<bhttp::string_body>& request) {
 
 void Session::Respond(api::ApiResponse response) {
   if (state_->stopping) keep_alive_ = false;
-  response_ = {};
-  response_.version(parser_ && parser_->is_header_done() ? parser_->get().version() : 11);
-  response_.result(static_cast<unsigned>(response.http_status));
-  for (auto& [name, value] :
-       ResponseHeaders(response, request_id_, SystemClock::Instance()->NowMillis())) {
-    response_.set(name, value);
-  }
-  response_.keep_alive(keep_alive_);
-  if (!head_) response_.body() = std::move(response.body);
-  spdlog::debug("http: {} -> {} ({} bytes, {:.1f} ms) {}", log_line_, response.http_status,
-                response_.body().size(),
-                std::chrono::duration<double, std::milli>(Clock::now() - started_).count(),
-                request_id_);
+  int http_status = response.http_status;
+  unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+  response_ = MakeResponse(std::move(response), version, keep_alive_, head_, request_id_,
+                           SystemClock::Instance()->NowMillis());
+  spdlog::debug(
+      "http: {} -> {} ({} bytes, {:.1f} ms) {}", log_line_, http_status, response_.body().size(),
+      std::chrono::duration<double, std::milli>(Clock::now() - started_).count(), request_id_);
   stream_.expires_after(state_->options.idle_timeout);
   bhttp::async_write(stream_, response_,
                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
