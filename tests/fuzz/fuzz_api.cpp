@@ -108,7 +108,11 @@ class App {
     options.activity_poll_millis = 1;
     engine_ = stepline::runtime::MakeEngine(io_, *store_, clock_, options);
     Check(engine_->Recover().ok());
-    handler_ = api::MakeApiHandler(api::ApiDeps{store_.get(), engine_.get(), &clock_});
+    api::ApiDeps deps;
+    deps.store = store_.get();
+    deps.engine = engine_.get();
+    deps.clock = &clock_;
+    handler_ = api::MakeApiHandler(std::move(deps));
     thread_ = std::thread([this] { io_.run(); });
   }
   ~App() {
