@@ -51,11 +51,7 @@ void Run::Pass() {
   Inspect("afterParameters", effective);
   Json result = spec.result ? *spec.result : effective;
   Json assigned = EvalAssign(state.assign, result);
-  Json merged = ApplyResultPathAndOutputPath(state.result_path, asl::OptionalPath{}, req.input,
-                                             std::move(result), Ctx(req.input));
-  Inspect("afterResultPath", merged);
-  Finish(ApplyOutputPath(state.output_path, std::move(merged), Ctx(req.input)), state.next,
-         assigned);
+  FinishWithResultPath(std::move(result), assigned);
 }
 
 bool Run::Condition(const jsonata::Template& condition) const {
@@ -162,7 +158,7 @@ void Run::Dispatch() {
     case asl::StateType::kPass:
       return Pass();
     case asl::StateType::kTask:
-      return Task();
+      return Mocked();
     case asl::StateType::kChoice:
       return Choice();
     case asl::StateType::kWait:
@@ -173,7 +169,7 @@ void Run::Dispatch() {
     case asl::StateType::kMap:
       return Map();
     case asl::StateType::kParallel:
-      return Parallel();
+      return Mocked();
   }
 }
 

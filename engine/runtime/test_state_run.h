@@ -57,6 +57,8 @@ struct Run {
 
   // SUCCEEDED with `output`; `assigned` becomes part of the variables.
   void Finish(Json output, const std::string& next, const Json& assigned);
+  // JSONPath: `result` through ResultPath, then OutputPath, then Finish.
+  void FinishWithResultPath(Json result, const Json& assigned);
   // Task, Map, Parallel: `result` through ResultSelector/ResultPath/OutputPath or Output.
   void Complete(const Json& result);
   // Throws the mock's error when it has one.
@@ -64,7 +66,7 @@ struct Run {
   void HandleError(const StatesError& error);
 
   void Pass();
-  void Task();
+  void Mocked();                                             // Task and Parallel with a mock
   bool Condition(const jsonata::Template& condition) const;  // a JSONata Choice rule
   void Choice();
   void PathOnly();
@@ -73,7 +75,6 @@ struct Run {
   Json SelectItems(const Json& items, const Json& effective);
   void CheckTolerance(size_t items, const Json& effective) const;
   void Map();
-  void Parallel();
   void Dispatch();
 };
 

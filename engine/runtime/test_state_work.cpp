@@ -61,25 +61,20 @@ void Run::Complete(const Json& result) {
   Json selected = state.result_selector ? state.result_selector->Evaluate(Ctx(result)) : result;
   Inspect("afterResultSelector", selected);
   Json assigned = EvalAssign(state.assign, selected);
+  FinishWithResultPath(std::move(selected), assigned);
+}
+
+void Run::FinishWithResultPath(Json result, const Json& assigned) {
   Json merged = ApplyResultPathAndOutputPath(state.result_path, asl::OptionalPath{}, req.input,
-                                             std::move(selected), Ctx(req.input));
+                                             std::move(result), Ctx(req.input));
   Inspect("afterResultPath", merged);
   Finish(ApplyOutputPath(state.output_path, std::move(merged), Ctx(req.input)), state.next,
          assigned);
 }
 
-void Run::Task() {
-  if (jsonata()) {
-    Inspect("afterArguments", state.arguments ? Ata(*state.arguments, "Arguments") : req.input);
-  } else {
-    Inspect("afterParameters", ApplyInputPathAndParameters(state.input_path, state.parameters,
-                                                           req.input, Ctx(req.input)));
-  }
-  ThrowMockError();
-  Complete(*req.mock->result);
-}
-
-void Run::Parallel() {
+// Task and Parallel with a mock: their input steps, then the mock as the
+// state's whole result.
+void Run::Mocked() {
   if (jsonata()) {
     Inspect("afterArguments", state.arguments ? Ata(*state.arguments, "Arguments") : req.input);
   } else {
