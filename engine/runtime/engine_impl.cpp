@@ -255,8 +255,8 @@ class Engine final : public ExecutionEngine {
     if (it == running_.end()) return taken(false);
     auto execution = it->second;
     net::post(execution->strand(),
-              [execution, token = work.token, worker, taken = std::move(taken)] {
-                taken(execution->TakeActivity(token, worker));
+              [execution, token = work.token, worker, taken = std::move(taken)]() mutable {
+                execution->TakeActivity(token, worker, std::move(taken));
               });
   }
 

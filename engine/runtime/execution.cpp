@@ -161,7 +161,13 @@ int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, boo
 }
 
 void Execution::Flush() {
-  if (pending_.empty()) return;
+  if (pending_.empty()) {
+    // Nothing new to write: what they wait for is durable already.
+    auto durable = std::move(on_durable_);
+    on_durable_.clear();
+    for (auto& fn : durable) fn(Status::Ok());
+    return;
+  }
   storage::WriteBatch batch = std::move(pending_);
   pending_ = storage::WriteBatch();
   bool first = first_batch_;
@@ -169,6 +175,8 @@ void Execution::Flush() {
   bool closing = closed_;
   std::function<void(Result<EpochMillis>)> redriven;
   if (redrive_in_batch_) redriven = std::move(redrive_done_);
+  auto durable = std::move(on_durable_);
+  on_durable_.clear();
   redrive_in_batch_ = false;
   EpochMillis redrive_date = record_.redrive_date.value_or(0);
   auto self = shared_from_this();
@@ -176,39 +184,42 @@ void Execution::Flush() {
   // to the strand (moved, not copied): were the writer thread left holding
   // the last one, ~Execution would destroy the timers off the strand, racing
   // the I/O threads (seen as a hang in runtime_tests).
-  services_.store->Commit(std::move(batch), [self, first, closing, redriven = std::move(redriven),
-                                             redrive_date](Status status) mutable {
-    Strand& strand = self->strand_;
-    net::post(strand, [self = std::move(self), first, closing, status,
-                       redriven = std::move(redriven), redrive_date]() {
-      if (redriven) {
-        if (status.ok()) {
-          redriven(redrive_date);
-        } else {
-          redriven(status);
-        }
-      }
-      if (first) {
-        auto started = std::move(self->started_);
-        if (started) started(status);
-        if (!status.ok()) {
-          self->closed_ = true;
-          if (self->timeout_timer_) self->timeout_timer_->cancel();
-          if (self->services_.on_closed) self->services_.on_closed(self->arn());
-          return;
-        }
-        if (!closing) {
-          self->ArmExecutionTimeout();
-          self->Schedule(0);
-          self->Drain();
-        }
-      }
-      if (closing) {
-        if (self->finished_) self->finished_(self->outcome_);
-        if (self->services_.on_closed) self->services_.on_closed(self->arn());
-      }
-    });
-  });
+  services_.store->Commit(
+      std::move(batch), [self, first, closing, redriven = std::move(redriven), redrive_date,
+                         durable = std::move(durable)](Status status) mutable {
+        Strand& strand = self->strand_;
+        net::post(strand,
+                  [self = std::move(self), first, closing, status, redriven = std::move(redriven),
+                   redrive_date, durable = std::move(durable)]() {
+                    for (auto& fn : durable) fn(status);
+                    if (redriven) {
+                      if (status.ok()) {
+                        redriven(redrive_date);
+                      } else {
+                        redriven(status);
+                      }
+                    }
+                    if (first) {
+                      auto started = std::move(self->started_);
+                      if (started) started(status);
+                      if (!status.ok()) {
+                        self->closed_ = true;
+                        if (self->timeout_timer_) self->timeout_timer_->cancel();
+                        if (self->services_.on_closed) self->services_.on_closed(self->arn());
+                        return;
+                      }
+                      if (!closing) {
+                        self->ArmExecutionTimeout();
+                        self->Schedule(0);
+                        self->Drain();
+                      }
+                    }
+                    if (closing) {
+                      if (self->finished_) self->finished_(self->outcome_);
+                      if (self->services_.on_closed) self->services_.on_closed(self->arn());
+                    }
+                  });
+      });
 }
 
 // ---------------------------------------------------------------- frames

@@ -96,11 +96,12 @@ struct Frame {
   // awaited answer belongs to (answers to other attempts are ignored).
   std::shared_ptr<const task::TaskRequest> task;
   uint64_t task_attempt = 0;
-  bool task_submitted = false;    // TaskSubmitted recorded for this attempt
-  bool activity_started = false;  // ActivityStarted recorded: a worker holds the token
-  bool task_failure = false;      // the error being handled is the task's own TaskFailed
-  EpochMillis task_deadline = 0;  // TimeoutSeconds ends the task here (0: never)
-  EpochMillis heartbeat_at = 0;   // HeartbeatSeconds ends the task here (0: not running)
+  bool task_submitted = false;      // TaskSubmitted recorded for this attempt
+  bool activity_started = false;    // ActivityStarted recorded: a worker holds the token
+  bool activity_reoffered = false;  // started before a restart, offered to workers again
+  bool task_failure = false;        // the error being handled is the task's own TaskFailed
+  EpochMillis task_deadline = 0;    // TimeoutSeconds ends the task here (0: never)
+  EpochMillis heartbeat_at = 0;     // HeartbeatSeconds ends the task here (0: not running)
   // SendTaskSuccess/Failure that came before the TaskSubmitted it follows.
   std::optional<TaskAnswer> early_answer;
 
@@ -161,9 +162,11 @@ class Execution : public std::enable_shared_from_this<Execution> {
   // SendTask* for the task waiting on `token`: OK, or kTaskTimedOut when no
   // task waits on it any more.
   Status AnswerTask(const std::string& token, TaskAnswer answer);
-  // A worker takes the activity task `token` (ActivityStarted). False when
-  // the task no longer waits for a worker.
-  bool TakeActivity(const std::string& token, const std::string& worker);
+  // A worker takes the activity task `token`: `taken(true)` once its
+  // ActivityStarted is durable, so a worker never holds a token whose start a
+  // crash could lose; false when the task no longer waits for a worker.
+  void TakeActivity(const std::string& token, const std::string& worker,
+                    std::function<void(bool)> taken);
   // UpdateMapRun for a run of this execution: kResourceNotFound when no
   // running Map state runs it.
   Status UpdateMapRun(const std::string& map_run_arn, const MapRunUpdate& update);
@@ -285,6 +288,8 @@ class Execution : public std::enable_shared_from_this<Execution> {
   std::unique_ptr<net::steady_timer> timeout_timer_;
   std::function<void(Status)> started_;
   std::function<void(const ExecutionOutcome&)> finished_;
+  // Called on the strand once the pending batch is durable (or failed).
+  std::vector<std::function<void(Status)>> on_durable_;
   ExecutionOutcome outcome_;
   // Replay state (Resume).
   std::vector<storage::HistoryEvent> replay_;

@@ -102,7 +102,8 @@ class TaskStep {
   static void Run(Execution& ex, Frame& f);
   static void Resume(Execution& ex, Frame& f);
   static Status Answer(Execution& ex, const std::string& token, TaskAnswer answer);
-  static bool Take(Execution& ex, const std::string& token, const std::string& worker);
+  static void Take(Execution& ex, const std::string& token, const std::string& worker,
+                   std::function<void(bool)> taken);
 
  private:
   static std::shared_ptr<task::TaskRequest> BuildRequest(Execution& ex, Frame& f);
@@ -142,8 +143,9 @@ Status Execution::AnswerTask(const std::string& token, TaskAnswer answer) {
   return TaskStep::Answer(*this, token, std::move(answer));
 }
 
-bool Execution::TakeActivity(const std::string& token, const std::string& worker) {
-  return TaskStep::Take(*this, token, worker);
+void Execution::TakeActivity(const std::string& token, const std::string& worker,
+                             std::function<void(bool)> taken) {
+  TaskStep::Take(*this, token, worker, std::move(taken));
 }
 
 // ---------------------------------------------------------------- entering
@@ -426,16 +428,23 @@ void TaskStep::ApplyAnswer(Execution& ex, Frame& f, TaskAnswer answer) {
   ex.Schedule(f.id);
 }
 
-bool TaskStep::Take(Execution& ex, const std::string& token, const std::string& worker) {
+void TaskStep::Take(Execution& ex, const std::string& token, const std::string& worker,
+                    std::function<void(bool)> taken) {
   Frame* f = WaitingOn(ex, token);
-  if (!f || !f->task->spec.activity || f->activity_started) return false;
+  if (!f || !f->task->spec.activity) return taken(false);
+  if (f->activity_started) {
+    // Its ActivityStarted is in the history already (see Resume).
+    if (!f->activity_reoffered) return taken(false);
+    f->activity_reoffered = false;
+    return taken(true);
+  }
   f->activity_started = true;
   Json details = Json::object();
   if (!worker.empty()) details["workerName"] = worker;
   ex.Emit(*f, "ActivityStarted", std::move(details));
   if (Heartbeats(*f)) StartHeartbeat(ex, *f, ex.last_event_time_);
+  ex.on_durable_.push_back([taken = std::move(taken)](Status st) { taken(st.ok()); });
   ex.Drain();
-  return true;
 }
 
 // ---------------------------------------------------------------- replay
@@ -447,7 +456,11 @@ void TaskStep::Resume(Execution& ex, Frame& f) {
   ArmTimeout(ex, f);
   if (f.task->spec.activity) {
     ++f.task_attempt;
-    if (!f.activity_started) QueueActivity(ex, f);  // a worker holds a started one
+    // A started task is offered again too (at-least-once): the crash may have
+    // lost GetActivityTask's answer, and only a worker that got it can answer.
+    // Whichever worker answers first with the token completes the task.
+    f.activity_reoffered = f.activity_started;
+    QueueActivity(ex, f);
     return;
   }
   // A submitted callback task keeps its token: the worker still holds it.

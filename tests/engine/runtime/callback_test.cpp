@@ -377,7 +377,10 @@ TEST_CASE("an activity no worker took is queued again after a restart") {
   store->Close();
 }
 
-TEST_CASE("a worker's activity task survives a restart and is not handed out again") {
+// A crash may lose GetActivityTask's answer after ActivityStarted was
+// written: the task is offered again (at-least-once), under the same token,
+// without a second ActivityStarted.
+TEST_CASE("a started activity task is offered again after a restart; the first answer wins") {
   std::string def = ActivityDef();
   auto store = StoreWith(def);
   AddActivity(*store);
@@ -390,19 +393,27 @@ TEST_CASE("a worker's activity task survives a restart and is not handed out aga
     auto task = Poll(h, "before");
     REQUIRE(task);
     token = task->token;
-    h.RunUntil([&] { return h.Stored() >= 4; });  // ActivityStarted
+    // The worker gets the token only once its ActivityStarted is durable.
+    CHECK(h.Stored() >= 4);
   }
   Harness h(SubmittingDispatcher(), 1.0, store.get(), 30);
   REQUIRE(h.engine().Recover().ok());
-  CHECK_FALSE(Poll(h, "after"));  // the first worker still holds it
+  auto again = Poll(h, "after");
+  REQUIRE(again);
+  CHECK(again->token == token);
+  CHECK(again->input == R"({"k":1})");
+  CHECK_FALSE(Poll(h, "third"));  // offered once, not to every poll
   REQUIRE(Answer(h, token, Success("done")).ok());
   h.RunUntil([&] { return ExecStatus(*store, arn) != "RUNNING"; });
   CHECK(ExecStatus(*store, arn) == "SUCCEEDED");
+  // The other holder of the token is too late.
+  CHECK(Answer(h, token, Success("late")).code() == ErrorCode::kTaskTimedOut);
   std::vector<std::string> types;
   auto events = store->LoadEvents(arn).value();
   for (const auto& e : events) types.push_back(e.type);
   CHECK(types == Lines{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled",
                        "ActivityStarted", "ActivitySucceeded", "TaskStateExited",
                        "ExecutionSucceeded"});
+  CHECK(events[4].details["output"] == "\"done\"");
   store->Close();
 }
