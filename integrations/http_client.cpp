@@ -15,6 +15,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 namespace stepline::integrations {
@@ -51,7 +52,23 @@ struct Connection {
 struct HttpClient::Impl {
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  ssl::context tls_context{ssl::context::tls_client};
+  // Made on the first https request: loading the CA bundle costs several
+  // milliseconds of start-up, and most servers never speak TLS.
+  // STEPLINE_TLS_INSECURE=1 turns certificate checks off (self-signed
+  // endpoints); otherwise the chain must verify and name the host.
+  std::once_flag tls_once;
+  std::unique_ptr<ssl::context> tls_context;
+  bool tls_insecure = false;
+  ssl::context& Tls() {
+    std::call_once(tls_once, [this] {
+      const char* insecure = std::getenv("STEPLINE_TLS_INSECURE");
+      tls_insecure = insecure && std::string_view(insecure) == "1";
+      tls_context = std::make_unique<ssl::context>(ssl::context::tls_client);
+      tls_context->set_default_verify_paths();
+      tls_context->set_verify_mode(tls_insecure ? ssl::verify_none : ssl::verify_peer);
+    });
+    return *tls_context;
+  }
   std::vector<std::thread> threads;
   std::mutex mu;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
@@ -161,8 +178,11 @@ class Call : public std::enable_shared_from_this<Call> {
     conn_ = std::make_unique<Connection>();
     if (url_.scheme == "https") {
       conn_->tls =
-          std::make_unique<beast::ssl_stream<beast::tcp_stream>>(client_->io, client_->tls_context);
+          std::make_unique<beast::ssl_stream<beast::tcp_stream>>(client_->io, client_->Tls());
       SSL_set_tlsext_host_name(conn_->tls->native_handle(), url_.host.c_str());
+      if (!client_->tls_insecure) {
+        conn_->tls->set_verify_callback(ssl::host_name_verification(url_.host));
+      }
     } else {
       conn_->tcp = std::make_unique<beast::tcp_stream>(client_->io);
     }
@@ -316,10 +336,6 @@ std::string HttpResponse::Header(const std::string& name) const {
 }
 
 HttpClient::HttpClient(int threads) : impl_(std::make_shared<Impl>()) {
-  impl_->tls_context.set_default_verify_paths();
-  const char* insecure = std::getenv("STEPLINE_TLS_INSECURE");
-  impl_->tls_context.set_verify_mode(insecure && *insecure == '1' ? ssl::verify_none
-                                                                  : ssl::verify_peer);
   for (int i = 0; i < std::max(1, threads); ++i) {
     impl_->threads.emplace_back([impl = impl_] { impl->io.run(); });
   }
