@@ -278,9 +278,9 @@ struct StateMachine {
   std::optional<int64_t> timeout_seconds;  // whole-execution TimeoutSeconds
   std::string version;                     // "1.0" when given
   Json definition;                         // the parsed definition, as written
-  // False when no expression can read the context object's Execution.Input
-  // ("$$" in JSONPath, "$states" beyond .input/.result/.errorOutput in
-  // JSONata): the interpreter then leaves the input out of its copies of $$.
+  // False when no expression can read the context object ("$$" in JSONPath,
+  // "$states" beyond .input/.result/.errorOutput in JSONata): the
+  // interpreter then builds no $$ at all.
   bool reads_context = true;
 };
 

@@ -12,6 +12,8 @@
 namespace stepline::runtime {
 
 Json Execution::ContextObject(const Frame& frame, bool with_retry) const {
+  // Nothing in the definition can read it (asl::StateMachine::reads_context).
+  if (!machine_->reads_context) return Json();
   Json ctx = context_base_;
   Json state = {{"Name", frame.state ? frame.state->name : ""},
                 {"EnteredTime", FormatIso8601Millis(frame.entered_time)}};
