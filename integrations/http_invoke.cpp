@@ -6,7 +6,9 @@
 // States.Http.StatusCode.<code> with that shape as cause; a transport failure
 // is States.Http.Socket. Authentication.ConnectionArn names an EventBridge
 // connection, which a local emulator does not have: it is accepted and not
-// used (put credentials into Headers).
+// used (put credentials into Headers). When the request asks for it
+// (on_http_exchange, TestState's TRACE), the exchange as sent and received is
+// reported before the outcome.
 #include <cctype>
 #include <map>
 
@@ -158,13 +160,41 @@ TaskOutcome HttpOutcome(const HttpResult& r) {
   return Succeeded(std::move(shape));
 }
 
+// The request half of the exchange TestState's TRACE reports.
+HttpExchange Sent(const HttpRequest& http) {
+  HttpExchange out;
+  out.method = http.method;
+  out.url = http.url;
+  out.request_headers = http.headers;
+  out.request_body = http.body;
+  return out;
+}
+
+void Received(HttpExchange& exchange, const HttpResult& r) {
+  if (!r.ok()) return;
+  exchange.answered = true;
+  exchange.status_code = r.response.status;
+  exchange.status_message = StatusText(r.response.status);
+  exchange.response_headers = r.response.headers;
+  exchange.response_body = r.response.body;
+}
+
 }  // namespace
 
 void HttpInvoke(const Ctx& ctx, const TaskRequest& req, OutcomeFn done) {
   HttpRequest http = HttpTaskRequest(req.parameters);
   http.timeout = ctx->timeout;
-  ctx->http->Send(std::move(http),
-                  [done = std::move(done)](HttpResult r) { done(HttpOutcome(r)); });
+  if (!req.on_http_exchange) {
+    return ctx->http->Send(std::move(http),
+                           [done = std::move(done)](HttpResult r) { done(HttpOutcome(r)); });
+  }
+  auto exchange = Sent(http);
+  ctx->http->Send(std::move(http), [done = std::move(done), exchange = std::move(exchange),
+                                    report = req.on_http_exchange](HttpResult r) mutable {
+    Received(exchange, r);
+    report(std::move(exchange));
+    done(HttpOutcome(r));
+  });
 }
 
 }  // namespace stepline::integrations

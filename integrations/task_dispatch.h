@@ -8,6 +8,7 @@
 
 namespace stepline::integrations {
 
+using task::HttpExchange;
 using task::ParseResource;
 using task::Pattern;
 using task::PatternSuffix;

@@ -11,6 +11,10 @@
 // TaskDispatcher::Dispatch with the effective parameters and gets exactly one
 // TaskOutcome back, possibly on another thread.
 //
+// A caller that wants to see the wire exchange of an HTTP Task (TestState at
+// inspectionLevel TRACE) sets TaskRequest::on_http_exchange; executions leave
+// it empty and nothing is recorded.
+//
 // Thread-safety: ParseResource is pure; Dispatch may be called concurrently
 // from any thread, and `done` may run on any thread.
 #pragma once
@@ -20,6 +24,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/json.h"
 #include "common/status.h"
@@ -57,6 +63,23 @@ const char* PatternSuffix(Pattern pattern);
 // resources AWS rejects at creation.
 Result<ResourceSpec> ParseResource(const std::string& resource);
 
+// One HTTP request as sent (after the query string, headers and body are
+// built; the transport adds Host and Content-Length) and the answer as
+// received. `answered` is false when the exchange failed before a response
+// (connection refused, timeout): the response members are then empty.
+struct HttpExchange {
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  std::string method;
+  std::string url;  // with the query string
+  Headers request_headers;
+  std::string request_body;
+  bool answered = false;
+  int status_code = 0;
+  std::string status_message;  // "OK", "Not Found", ... ("" for an unlisted code)
+  Headers response_headers;
+  std::string response_body;
+};
+
 struct TaskRequest {
   ResourceSpec spec;
   Json parameters;  // effective input: after InputPath/Parameters, or JSONata Arguments
@@ -77,6 +100,9 @@ struct TaskRequest {
   // .sync / .sync:2 only (states:startExecution): called at most once, before
   // `done`, with the start response the engine records as TaskSubmitted. May be empty.
   std::function<void(Json)> on_submitted;
+  // http:invoke only: called at most once, before `done`, with the exchange.
+  // Empty (the default) for executions, which then pay nothing for it.
+  std::function<void(HttpExchange)> on_http_exchange;
 };
 
 struct TaskOutcome {

@@ -1,5 +1,7 @@
 // TestState: parses the definition (one state, or a whole machine with
 // stateName), reads the mock and hands the state to runtime::RunTestState.
+// An unmocked request-response Task is called through the dispatcher first;
+// at TRACE, an HTTP Task's wire exchange joins the inspectionData.
 #include "engine/runtime/test_state.h"
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include "engine/asl/parser.h"
 #include "server/api/actions.h"
 #include "server/api/handler.h"
+#include "server/api/test_state_trace.h"
 #include "server/api/validation.h"
 
 namespace stepline::api {
@@ -93,16 +96,6 @@ Result<runtime::TestStateConfig> ReadConfig(const Json& request, ConstraintError
   return out;
 }
 
-Json ToResponse(const runtime::TestStateResult& r, bool debug) {
-  Json body = {{"status", r.status}};
-  if (r.output) body["output"] = DumpJson(*r.output);
-  if (r.error) body["error"] = *r.error;
-  if (r.cause) body["cause"] = *r.cause;
-  if (r.next_state) body["nextState"] = *r.next_state;
-  if (debug) body["inspectionData"] = r.inspection;
-  return body;
-}
-
 // The request members other than the definition.
 Result<runtime::TestStateRequest> ReadRequest(const Json& request, ConstraintErrors& errors) {
   ASSIGN_OR_RETURN(std::optional<std::string> input, OptString(request, "input"));
@@ -130,19 +123,21 @@ Result<runtime::TestStateRequest> ReadRequest(const Json& request, ConstraintErr
 struct Prepared {
   std::shared_ptr<const asl::StateMachine> machine;
   runtime::TestStateRequest req;
-  bool debug = false;
+  bool debug = false;  // DEBUG or TRACE: inspectionData
+  bool trace = false;  // TRACE
+  bool reveal_secrets = false;
+  std::optional<task::HttpExchange> exchange;  // an HTTP Task's call, at TRACE
 };
 
-// TRACE adds the HTTP request and response of an HTTP Task to DEBUG's data;
-// Stepline has none to show (its HTTP Tasks go through the dispatcher, which
-// does not report the wire exchange), so TRACE shows what DEBUG does.
-// revealSecrets only unmasks those HTTP headers: accepted.
+// TRACE is DEBUG plus an HTTP Task's request and response (when the Task was
+// called: a mocked one sends nothing). On other states it shows what DEBUG
+// does, as AWS answers it. revealSecrets only concerns those HTTP headers.
 Result<Prepared> Prepare(const Json& request) {
   ConstraintErrors errors;
   ASSIGN_OR_RETURN(std::string definition, RequiredString(request, "definition", errors));
   ASSIGN_OR_RETURN(std::optional<std::string> role, OptString(request, "roleArn"));
   ASSIGN_OR_RETURN(std::optional<std::string> level, OptString(request, "inspectionLevel"));
-  RETURN_IF_ERROR(OptBool(request, "revealSecrets").status());  // accepted, see above
+  ASSIGN_OR_RETURN(std::optional<bool> reveal, OptBool(request, "revealSecrets"));
   ASSIGN_OR_RETURN(std::optional<std::string> state_name, OptString(request, "stateName"));
   errors.MaxLength("definition", definition, limits::kMaxDefinitionBytes, true);
   if (level) errors.Enum("inspectionLevel", *level, {"INFO", "DEBUG", "TRACE"});
@@ -158,12 +153,21 @@ Result<Prepared> Prepare(const Json& request) {
     return Status(ErrorCode::kValidation, "State '" + name + "' is not in the definition");
   }
   out.debug = level.value_or("INFO") != "INFO";
+  out.trace = level.value_or("INFO") == "TRACE";
+  out.reveal_secrets = reveal.value_or(false);
   return out;
 }
 
 Result<Json> Answer(const Prepared& p) {
-  ASSIGN_OR_RETURN(runtime::TestStateResult result, runtime::RunTestState(p.req));
-  return ToResponse(result, p.debug);
+  ASSIGN_OR_RETURN(runtime::TestStateResult r, runtime::RunTestState(p.req));
+  Json body = {{"status", r.status}};
+  if (r.output) body["output"] = DumpJson(*r.output);
+  if (r.error) body["error"] = *r.error;
+  if (r.cause) body["cause"] = *r.cause;
+  if (r.next_state) body["nextState"] = *r.next_state;
+  if (p.exchange) AddHttpTrace(*p.exchange, p.reveal_secrets, r.inspection);
+  if (p.debug) body["inspectionData"] = std::move(r.inspection);
+  return body;
 }
 
 // An unmocked Task is called, as AWS does, when it is a request-response
@@ -191,6 +195,9 @@ void TestState(const ApiContext& ctx, const Json& request, Reply reply) {
   call.state_name = p->req.state->name;
   call.region = ctx.deps.region;
   call.account = ctx.deps.account;
+  if (p->trace) {
+    call.on_http_exchange = [p](task::HttpExchange e) { p->exchange = std::move(e); };
+  }
   ctx.deps.dispatcher->Dispatch(std::move(call), [p, reply](task::TaskOutcome outcome) {
     runtime::TestStateMock mock;
     if (outcome.ok) {

@@ -7,8 +7,10 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from stepline_server import SteplineServer  # noqa: E402
@@ -427,6 +429,57 @@ class Boto3Api(unittest.TestCase):
         with self.assertRaises(ClientError) as ctx:
             sfn.test_state(definition=json.dumps(parallel))
         self.assertEqual(ctx.exception.response["Error"]["Code"], "ValidationException")
+
+    def test_test_state_trace_of_an_http_task(self):
+        # A local endpoint that answers 200 with the headers it was sent.
+        class Echo(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                got = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                body = json.dumps({"path": self.path, "body": got,
+                                   "auth": self.headers.get("Authorization")}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("X-Echo", "yes")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        endpoint = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+        threading.Thread(target=endpoint.serve_forever, daemon=True).start()
+        self.addCleanup(endpoint.server_close)
+        self.addCleanup(endpoint.shutdown)
+        url = "http://127.0.0.1:%d/orders" % endpoint.server_port
+        task = {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "End": True,
+                "Parameters": {"ApiEndpoint": url, "Method": "POST",
+                               "Headers": {"Authorization": "Bearer s3cret", "X-Id": "7"},
+                               "QueryParameters": {"page": "2"},
+                               "RequestBody": {"item": "book"}}}
+        sfn = self.sync_client()
+        out = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, inspectionLevel="TRACE")
+        self.assertEqual(out["status"], "SUCCEEDED", out)
+        request, response = out["inspectionData"]["request"], out["inspectionData"]["response"]
+        self.assertEqual((request["protocol"], request["method"], request["url"]),
+                         ("http", "POST", url + "?page=2"))
+        self.assertEqual(request["headers"],
+                         "[X-Id: 7, Content-Type: application/json; charset=UTF-8]")
+        self.assertEqual(json.loads(request["body"]), {"item": "book"})
+        self.assertEqual((response["protocol"], response["statusCode"], response["statusMessage"]),
+                         ("http", "200", "OK"))
+        self.assertIn("x-echo: yes", response["headers"])
+        echoed = json.loads(response["body"])  # the endpoint saw the credential all along
+        self.assertEqual(echoed["auth"], "Bearer s3cret")
+        self.assertEqual(json.loads(out["output"])["ResponseBody"], echoed)
+        revealed = sfn.test_state(definition=json.dumps(task), roleArn=ROLE,
+                                  inspectionLevel="TRACE", revealSecrets=True)
+        self.assertIn("Authorization: Bearer s3cret",
+                      revealed["inspectionData"]["request"]["headers"])
+        debug = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, inspectionLevel="DEBUG")
+        self.assertNotIn("request", debug["inspectionData"])
 
     def test_every_list_action_pages(self):
         sm = self.create("pages")["stateMachineArn"]

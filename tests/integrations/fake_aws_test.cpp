@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
@@ -431,6 +432,55 @@ TEST_CASE("http:invoke: a non-2xx answer is States.Http.StatusCode.<code>, text 
                        {{"ApiEndpoint", FakeAws::Get().url() + "/api/text"}, {"Method", "GET"}}));
   REQUIRE(o.ok);
   CHECK(o.result["ResponseBody"] == "plain words");
+}
+
+TEST_CASE("http:invoke reports the exchange as sent and received when asked, then the outcome") {
+  REQUIRE_FAKE();
+  auto d = Dispatcher();
+  std::vector<HttpExchange> seen;  // written before `done`, read after it
+  auto traced = [&seen](Json params) {
+    TaskRequest r = Request("arn:aws:states:::http:invoke", std::move(params));
+    r.on_http_exchange = [&seen](HttpExchange e) { seen.push_back(std::move(e)); };
+    return r;
+  };
+  auto o = Call(*d, traced({{"ApiEndpoint", FakeAws::Get().url() + "/api/orders"},
+                            {"Method", "POST"},
+                            {"Headers", {{"X-Api-Key", "k1"}}},
+                            {"QueryParameters", {{"q", "a b"}}},
+                            {"RequestBody", {{"item", "book"}}}}));
+  REQUIRE(o.ok);
+  REQUIRE(seen.size() == 1);
+  const HttpExchange& e = seen[0];
+  CHECK(e.method == "POST");
+  CHECK(e.url == FakeAws::Get().url() + "/api/orders?q=a%20b");
+  CHECK(e.request_headers ==
+        HttpExchange::Headers{{"X-Api-Key", "k1"},
+                              {"Content-Type", "application/json; charset=UTF-8"}});
+  CHECK(e.request_body == R"({"item":"book"})");
+  REQUIRE(e.answered);
+  CHECK(e.status_code == 200);
+  CHECK(e.status_message == "OK");
+  CHECK(std::count(e.response_headers.begin(), e.response_headers.end(),
+                   std::make_pair(std::string("X-Multi"), std::string("one"))) == 1);
+  CHECK(Json::parse(e.response_body) == o.result["ResponseBody"]);  // the body as received
+
+  seen.clear();
+  o = Call(*d, traced({{"ApiEndpoint", FakeAws::Get().url() + "/api/status/503"}}));
+  CHECK(o.error.error == "States.Http.StatusCode.503");
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].method == "GET");
+  CHECK(seen[0].status_code == 503);
+  CHECK(seen[0].status_message == "Service Unavailable");
+  CHECK(seen[0].response_body == R"({"why": "asked"})");
+
+  seen.clear();
+  std::string down = "http://127.0.0.1:" + std::to_string(FreePort()) + "/x";
+  o = Call(*d, traced({{"ApiEndpoint", down}, {"Method", "DELETE"}}));
+  CHECK(o.error.error == "States.Http.Socket");
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].url == down);
+  CHECK_FALSE(seen[0].answered);
+  CHECK(seen[0].response_headers.empty());
 }
 
 TEST_CASE("http:invoke to an endpoint that is down is States.Http.Socket") {

@@ -411,3 +411,83 @@ TEST_CASE("TestState of a distributed Map reads mapItemReaderData as its ReaderC
   CHECK(Parsed(out["inspectionData"]["afterItemSelector"]) ==
         Json::parse(R"([{"row":{"a":"1","b":"2"}},{"row":{"a":"3","b":"4"}}])"));
 }
+
+namespace {
+
+// Answers an HTTP Task as an endpoint would, reporting the exchange when asked:
+// the request carries the definition's headers, one of them a credential.
+class HttpDispatcher final : public task::TaskDispatcher {
+ public:
+  void Dispatch(task::TaskRequest request, std::function<void(task::TaskOutcome)> done) override {
+    asked_for_exchange = static_cast<bool>(request.on_http_exchange);
+    task::HttpExchange e;
+    e.method = request.parameters.value("Method", "GET");
+    e.url = request.parameters.value("ApiEndpoint", "") + "?q=1";
+    e.request_headers = {{"X-Trace", "t1"}, {"authorization", "Basic c2VjcmV0"}};
+    e.request_body = R"({"n":1})";
+    e.answered = !down;
+    if (e.answered) {
+      e.status_code = 201;
+      e.status_message = "Created";
+      e.response_headers = {{"Content-Type", "application/json"}, {"X-Id", "7"}};
+      e.response_body = R"({"id": 7})";
+    }
+    if (request.on_http_exchange) request.on_http_exchange(std::move(e));
+    task::TaskOutcome outcome;
+    outcome.ok = !down;
+    if (outcome.ok) outcome.result = {{"StatusCode", 201}};
+    if (!outcome.ok) outcome.error = {"States.Http.Socket", "refused", std::nullopt};
+    done(std::move(outcome));
+  }
+  bool down = false;
+  bool asked_for_exchange = false;
+};
+
+}  // namespace
+
+TEST_CASE("TestState TRACE of an HTTP Task shows its request and response; secrets need reveal") {
+  auto dispatcher = std::make_shared<HttpDispatcher>();
+  Harness h(dispatcher);
+  Json state = {
+      {"Type", "Task"},
+      {"Resource", "arn:aws:states:::http:invoke"},
+      {"Parameters", {{"ApiEndpoint", "https://api.example.com/orders"}, {"Method", "POST"}}},
+      {"End", true}};
+  Json out = Test(h, state, {{"inspectionLevel", "TRACE"}});
+  CHECK(dispatcher->asked_for_exchange);
+  CHECK(out["status"] == "SUCCEEDED");
+  const Json& d = out["inspectionData"];
+  CHECK(Parsed(d["result"]) == Json::parse(R"({"StatusCode":201})"));
+  CHECK(d["request"] == Json{{"protocol", "https"},
+                             {"method", "POST"},
+                             {"url", "https://api.example.com/orders?q=1"},
+                             {"headers", "[X-Trace: t1]"},  // the credential left out
+                             {"body", R"({"n":1})"}});
+  CHECK(d["response"] == Json{{"protocol", "https"},
+                              {"statusCode", "201"},
+                              {"statusMessage", "Created"},
+                              {"headers", "[content-type: application/json, x-id: 7]"},
+                              {"body", R"({"id": 7})"}});
+
+  out = Test(h, state, {{"inspectionLevel", "TRACE"}, {"revealSecrets", true}});
+  CHECK(out["inspectionData"]["request"]["headers"] ==
+        "[X-Trace: t1, authorization: Basic c2VjcmV0]");
+
+  dispatcher->down = true;  // no answer: the request alone
+  out = Test(h, state, {{"inspectionLevel", "TRACE"}});
+  CHECK(out["error"] == "States.Http.Socket");
+  CHECK(out["inspectionData"]["request"]["method"] == "POST");
+  CHECK_FALSE(out["inspectionData"].contains("response"));
+
+  dispatcher->down = false;  // DEBUG does not ask for the exchange, nor show one
+  out = Test(h, state, {{"inspectionLevel", "DEBUG"}, {"revealSecrets", true}});
+  CHECK_FALSE(dispatcher->asked_for_exchange);
+  CHECK(out["inspectionData"].contains("result"));
+  CHECK_FALSE(out["inspectionData"].contains("request"));
+
+  out = Test(h, state, {{"inspectionLevel", "TRACE"}, {"mock", {{"result", "{}"}}}});
+  CHECK(out["status"] == "SUCCEEDED");  // mocked: nothing was sent
+  CHECK_FALSE(out["inspectionData"].contains("request"));
+  CHECK(h.Call("TestState", {{"definition", DumpJson(state)}, {"revealSecrets", "yes"}}).type ==
+        "SerializationException");
+}
