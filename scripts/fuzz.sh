@@ -6,6 +6,8 @@
 # runs each target for SECONDS (default 600) with the seeds, all at once.
 # Prints each target's exec count; exits non-zero when a target crashed
 # (its reproducer is left as crash-* in the target's work folder).
+# STEPLINE_FUZZ_SEED fixes libFuzzer's random seed (CI sets it, so a run is
+# repeatable); unset, every run explores differently.
 #   scripts/fuzz.sh                 every target, 10 minutes each
 #   scripts/fuzz.sh 30 fuzz_asl     one target, 30 seconds
 set -euo pipefail
@@ -32,7 +34,8 @@ for t in "${targets[@]}"; do
   work="$build_dir/runs/$t"
   mkdir -p "$work/corpus" "$build_dir/seeds/$t"
   (cd "$work" && "$build_dir/tests/fuzz/$t" -max_total_time="$seconds" -max_len=65536 \
-     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus "$build_dir/seeds/$t" \
+     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 ${STEPLINE_FUZZ_SEED:+-seed="$STEPLINE_FUZZ_SEED"} \
+     corpus "$build_dir/seeds/$t" \
      >"$work/log.txt" 2>&1) &
   pids+=($!)
 done

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/utf8.h"
 #include "engine/jsonata/builtins.h"
 #include "engine/jsonata/errors.h"
 #include "engine/jsonata/regex.h"
@@ -479,7 +480,7 @@ Value FnBase64Decode(CallCtx&, std::vector<Value>& a) {
   size_t pad = 0;
   for (size_t i = s.size(); i > 0 && s[i - 1] == '='; --i) ++pad;
   out.resize(static_cast<size_t>(n) - std::min<size_t>(pad, n));
-  return Str(out);
+  return Str(ToWellFormedUtf8(out));
 }
 
 std::string PercentEncode(const std::string& s, const char* keep) {
@@ -495,19 +496,6 @@ std::string PercentEncode(const std::string& s, const char* keep) {
     }
   }
   return out;
-}
-
-bool ValidUtf8(const std::string& s) {
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (int k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += len;
-  }
-  return true;
 }
 
 Value PercentDecode(CallCtx& ctx, const std::string& s, const char* reserved, const char* fname) {
@@ -539,7 +527,7 @@ Value PercentDecode(CallCtx& ctx, const std::string& s, const char* reserved, co
     }
     i += 2;
   }
-  if (!ValidUtf8(out)) {
+  if (!IsWellFormedUtf8(out)) {  // decodeURIComponent throws URIError
     ErrorArgs e;
     e.position = ctx.position;
     e.function_name = fname;

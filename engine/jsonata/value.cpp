@@ -461,6 +461,7 @@ std::u32string ToU32(std::string_view s) {
 }
 
 void AppendUtf8(std::string& out, char32_t c) {
+  if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;  // not encodable
   if (c < 0x80) {
     out += static_cast<char>(c);
   } else if (c < 0x800) {

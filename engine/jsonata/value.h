@@ -205,6 +205,8 @@ bool DeepEqual(const Value& a, const Value& b, int depth = 0);
 // UTF-8 helpers: code points <-> text.
 std::u32string ToU32(std::string_view s);
 std::string FromU32(std::u32string_view s);
+// AppendUtf8 writes U+FFFD for a surrogate or a value past U+10FFFF, so the
+// text it builds is always well-formed.
 void AppendUtf8(std::string& out, char32_t c);
 size_t CodePointCount(std::string_view s);
 

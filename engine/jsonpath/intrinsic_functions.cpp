@@ -8,6 +8,7 @@
 #include <random>
 
 #include "common/limits.h"
+#include "common/utf8.h"
 #include "engine/jsonpath/intrinsics.h"
 #include "engine/jsonpath/java_text.h"
 #include "engine/states_error.h"
@@ -256,28 +257,6 @@ bool IsBase64(const std::string& text) {
   return true;
 }
 
-// Decodes bytes as Java's new String(bytes, UTF_8) does: each malformed
-// sequence becomes U+FFFD.
-std::string ToValidUtf8(const std::string& bytes) {
-  std::string out;
-  for (size_t i = 0; i < bytes.size();) {
-    unsigned char c = static_cast<unsigned char>(bytes[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && i + len <= bytes.size() && !(len == 2 && c < 0xC2);
-    for (size_t k = 1; ok && k < len; ++k) {
-      ok = (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
-    }
-    if (ok) {
-      out.append(bytes, i, len);
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
 Json Base64Decode(const IntrinsicCall& call, Args& args) {
   const std::string& text = ExpectString(call, args[0], 0);
   if (text.size() > kMaxBase64InputChars) {
@@ -292,7 +271,7 @@ Json Base64Decode(const IntrinsicCall& call, Args& args) {
   if (n < 0) Fail(call, "the input is not valid Base64");
   size_t pad = text.empty() ? 0 : text.size() - text.find_last_not_of('=') - 1;
   out.resize(static_cast<size_t>(n) - pad);
-  return ToValidUtf8(out);
+  return ToWellFormedUtf8(out);  // as Java new String(bytes, UTF_8)
 }
 
 const EVP_MD* Digest(const std::string& name) {

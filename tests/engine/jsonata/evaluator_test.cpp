@@ -134,3 +134,32 @@ TEST_CASE("an undefined picture string is a clean error, not a crash") {
   CHECK(CodeOf("$formatInteger(100, nothing)") == "D3130");
   CHECK_FALSE(CodeOf("$formatNumber(100, nothing)").empty());
 }
+
+TEST_CASE("decoded bytes that are not UTF-8 never make an unprintable string") {
+  // Found by fuzz_jsonata: "a6V8..." decodes to 0xA5, which starts no UTF-8
+  // sequence; Node's Buffer decoding turns it into U+FFFD.
+  auto decoded = Eval("$base64decode(\"a6V8bGGsd29ybGQ=\")");
+  REQUIRE(decoded);
+  CHECK(decoded->get<std::string>() == "k\xEF\xBF\xBD|la\xEF\xBF\xBDworld");
+  CHECK_NOTHROW(decoded->dump());
+  CHECK(Eval("$base64decode('wIA=')") == Json("\xEF\xBF\xBD\xEF\xBF\xBD"));  // overlong NUL
+  // decodeURIComponent refuses what is not UTF-8, overlong forms and surrogates too.
+  CHECK(CodeOf("$decodeUrlComponent('%C0%80')") == "D3140");
+  CHECK(CodeOf("$decodeUrlComponent('%ED%A0%80')") == "D3140");
+  CHECK(Eval("$decodeUrlComponent('%E2%9C%93')") == Json("\xE2\x9C\x93"));
+  // A lone surrogate escape in a string literal cannot be encoded either.
+  auto lone = Eval("'\\uD800'");
+  REQUIRE(lone);
+  CHECK_NOTHROW(lone->dump());
+}
+
+TEST_CASE("regular expressions match characters, not bytes") {
+  CHECK(Eval("$match('héllo', /h.l/).match") == Json("hél"));
+  CHECK(Eval("$match('héllo', /l+/).index") == Json(2));
+  CHECK(Eval("$replace('né', /./, 'x')") == Json("xx"));
+  CHECK(Eval("$split('a✓b✓c', /✓/)") == Json::parse(R"(["a","b","c"])"));
+  CHECK(Eval("$contains('日本語', /本./)") == Json(true));
+  auto dots = Eval("$match('✓✓', /./).match");
+  REQUIRE(dots);
+  CHECK(*dots == Json::parse(R"(["✓","✓"])"));
+}

@@ -164,6 +164,8 @@ TEST_CASE("States.Base64Encode and States.Base64Decode round-trip UTF-8") {
   CHECK(Call("States.Base64Decode(States.Base64Encode('héllo ✓'))") == "héllo ✓");
   CHECK(Call("States.Base64Decode('YQ==')") == "a");
   CHECK(Call("States.Base64Decode('/w==')") == "\xEF\xBF\xBD");  // 0xFF is not UTF-8
+  // An encoded surrogate (ED A0 80) is not UTF-8 either: every byte is replaced.
+  CHECK(Call("States.Base64Decode('7aCA')") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   CHECK(IsIntrinsicFailure("States.Base64Decode('not base64!')"));
   CHECK(IsIntrinsicFailure("States.Base64Encode($.s)", Json{{"s", std::string(10001, 'a')}}));
 }
