@@ -1,4 +1,5 @@
-// Regex: JSONata regular expressions (ECMAScript flavour via std::regex).
+// Regex: JSONata regular expressions (ECMAScript flavour via std::wregex,
+// matched over code points; the API speaks UTF-8 byte offsets).
 //
 // Thread-safety: a compiled Regex is immutable and may be shared.
 // Searching long subjects runs on a worker thread with a large stack, so
@@ -22,6 +23,7 @@ class Regex {
   struct Match {
     size_t start = 0, end = 0;
     std::vector<std::optional<std::pair<size_t, size_t>>> groups;  // capture groups 1..n
+    size_t wide_end = 0;  // `end` in code points (internal)
   };
 
   // Throws JsonataException for an invalid pattern.
@@ -34,9 +36,16 @@ class Regex {
   const std::string& pattern() const { return pattern_; }
 
  private:
-  bool SearchUnguarded(const std::string& subject, size_t from, Match& m) const;
+  // The subject as code points and the byte offset of each (plus the end).
+  struct Subject {
+    std::wstring text;
+    std::vector<size_t> byte_at;
+    size_t IndexOf(size_t byte) const;  // code point index at a byte offset
+  };
+  static Subject Widen(const std::string& subject);
+  bool SearchUnguarded(const Subject& w, size_t from, Match& m) const;
   std::string pattern_;
-  std::regex re_;
+  std::wregex re_;
 };
 
 }  // namespace stepline::jsonata
