@@ -39,5 +39,6 @@ inline constexpr int64_t kMaxItemReaderItems = 100000000;  // ItemReader ReaderC
 inline constexpr int kMaxJsonDepth = 512;                 // nesting accepted by ParseJson
 inline constexpr size_t kMaxHttpBodyBytes = 4 * 1048576;  // request body accepted by the server
 inline constexpr int kMaxExpressionDepth = 500;  // JSONPath/intrinsic/JSONata parse nesting
+inline constexpr size_t kMaxInventoryFileBytes = 256 * 1048576;  // one S3 Inventory file, unzipped
 
 }  // namespace stepline::limits

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config
   clang libclang-rt-dev  # the ASan+UBSan build with the libFuzzer targets (.ci/run)
-  libboost-dev nlohmann-json3-dev libsqlite3-dev libspdlog-dev catch2 libssl-dev
+  libboost-dev nlohmann-json3-dev libsqlite3-dev libspdlog-dev catch2 libssl-dev zlib1g-dev
   python3 python3-boto3 awscli ca-certificates
   nodejs npm
 )

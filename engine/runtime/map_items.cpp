@@ -4,12 +4,16 @@
 #include <set>
 #include <sstream>
 
+#include "common/gzip.h"
 #include "common/limits.h"
 #include "common/timefmt.h"
+#include "common/utf8.h"
 #include "engine/states_error.h"
 
 namespace stepline::runtime::map_items {
 namespace {
+
+constexpr std::string_view kS3BucketArnPrefix = "arn:aws:s3:::";
 
 [[noreturn]] void ReaderFailed(const std::string& cause) {
   throw StatesException(errors::kItemReaderFailed, cause);
@@ -139,6 +143,61 @@ Json ParseObject(const std::string& body, const Json& reader_config) {
   if (type == "JSONL") return ParseJsonLines(body);
   if (type == "CSV") return ParseCsv(body, reader_config);
   ReaderFailed("InputType " + type + " is not supported by Stepline's ItemReader.");
+}
+
+InventoryManifest ParseManifest(const std::string& body) {
+  Result<Json> parsed = ParseJson(body);
+  if (!parsed.ok() || !parsed->is_object()) {
+    ReaderFailed("The S3 inventory manifest could not be parsed.");
+  }
+  const Json& m = *parsed;
+  std::string format = m.value("fileFormat", "");
+  if (format != "CSV") {
+    ReaderFailed("The S3 inventory manifest's fileFormat " + format +
+                 " is not supported; the inventory report must be CSV.");
+  }
+  InventoryManifest out;
+  out.bucket = m.value("destinationBucket", "");
+  if (out.bucket.rfind(kS3BucketArnPrefix, 0) == 0) out.bucket.erase(0, kS3BucketArnPrefix.size());
+  std::string schema = m.value("fileSchema", "");
+  for (size_t start = 0; start <= schema.size();) {
+    size_t comma = std::min(schema.find(',', start), schema.size());
+    std::string column = schema.substr(start, comma - start);
+    size_t first = column.find_first_not_of(" \t");
+    if (first != std::string::npos) {
+      out.columns.push_back(column.substr(first, column.find_last_not_of(" \t") - first + 1));
+    }
+    start = comma + 1;
+  }
+  if (out.bucket.empty() || out.columns.empty() || !m.contains("files") || !m["files"].is_array()) {
+    ReaderFailed("The S3 inventory manifest needs destinationBucket, fileSchema and files.");
+  }
+  for (const Json& file : m["files"]) {
+    if (!file.is_object() || !file.contains("key") || !file["key"].is_string()) {
+      ReaderFailed("Every file of the S3 inventory manifest needs a key.");
+    }
+    out.keys.push_back(file["key"].get<std::string>());
+  }
+  return out;
+}
+
+Json InventoryItems(const std::string& body, const std::vector<std::string>& columns) {
+  std::string text = body;
+  if (LooksGzipped(body)) {
+    Result<std::string> plain = Gunzip(body, limits::kMaxInventoryFileBytes);
+    if (!plain.ok())
+      ReaderFailed("The S3 inventory file could not be read: " + plain.status().message());
+    text = std::move(*plain);
+  }
+  Json items = Json::array();
+  for (Json& row : ParseCsvRows(ToWellFormedUtf8(text), ',')) {
+    Json item = Json::object();
+    for (size_t c = 0; c < columns.size(); ++c) {
+      item[columns[c]] = c < row.size() ? std::move(row[c]) : Json("");
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
 }
 
 Json ListingItems(const Json& contents) {

@@ -1,6 +1,6 @@
 // Distributed Map items: what an ItemReader's S3 answer turns into (JSON,
-// JSONL and CSV objects, ListObjectsV2 listings), ReaderConfig.MaxItems, and
-// ItemBatcher batches.
+// JSONL and CSV objects, ListObjectsV2 listings, S3 Inventory manifests and
+// their files), ReaderConfig.MaxItems, and ItemBatcher batches.
 //
 // Pure functions, thread-safe. Bad data throws StatesException with
 // States.ItemReaderFailed and AWS's cause (the interpreter records it as the
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/json.h"
 
@@ -19,6 +20,19 @@ namespace stepline::runtime::map_items {
 // when absent): JSON (a list), JSONL (one value a line) or CSV (objects of
 // strings keyed by CSVHeaders or by the first row).
 Json ParseObject(const std::string& body, const Json& reader_config);
+
+// An S3 Inventory manifest.json (ReaderConfig.InputType MANIFEST): where
+// its CSV files are and the column names their rows take.
+struct InventoryManifest {
+  std::string bucket;                // destinationBucket, without "arn:aws:s3:::"
+  std::vector<std::string> keys;     // files[].key, in order
+  std::vector<std::string> columns;  // fileSchema, split on commas
+};
+InventoryManifest ParseManifest(const std::string& body);
+
+// The items of one inventory file (gzip-compressed or not): objects of
+// strings keyed by the manifest's columns, e.g. {"Bucket", "Key", "Size"}.
+Json InventoryItems(const std::string& body, const std::vector<std::string>& columns);
 
 // CSV rows (RFC 4180 quoting) split on `delimiter`; blank lines are skipped.
 Json ParseCsvRows(const std::string& text, char delimiter);

@@ -106,6 +106,9 @@ void MapRunStep::Read(Execution& ex, Frame& f) {
                             "Stepline's ItemReader does not support " + reader.resource + ".");
     }
     Json config = reader.reader_config;
+    if (config.is_object() && config.value("InputType", "") == "MANIFEST") {
+      return ReadManifest(ex, f, std::move(params), max);
+    }
     CallS3(ex, f, action, std::move(params),
            [config, max](Execution& e, Frame& fr, task::TaskOutcome outcome) {
              if (!outcome.ok) return FailRun(e, fr, ReadFailure(outcome.error));
@@ -136,6 +139,39 @@ void MapRunStep::List(Execution& ex, Frame& f, Json params, Json items, std::opt
              return List(e, fr, std::move(params), std::move(items), max);
            }
            e.BeginIterations(fr, map_items::LimitItems(std::move(items), max));
+         });
+}
+
+// S3 Inventory: the manifest, then each of its CSV files in order.
+void MapRunStep::ReadManifest(Execution& ex, Frame& f, Json params, std::optional<double> max) {
+  CallS3(ex, f, "getObject", std::move(params),
+         [max](Execution& e, Frame& fr, task::TaskOutcome outcome) {
+           if (!outcome.ok) return FailRun(e, fr, ReadFailure(outcome.error));
+           const Json& body = outcome.result.is_object() ? outcome.result["Body"] : Json();
+           auto manifest = std::make_shared<const map_items::InventoryManifest>(
+               map_items::ParseManifest(body.is_string() ? body.get<std::string>() : ""));
+           ReadInventory(e, fr, std::move(manifest), 0, Json::array(), max);
+         });
+}
+
+void MapRunStep::ReadInventory(Execution& ex, Frame& f,
+                               std::shared_ptr<const map_items::InventoryManifest> manifest,
+                               size_t next, Json items, std::optional<double> max) {
+  bool enough = max && *max > 0 && static_cast<double>(items.size()) >= *max;
+  if (next == manifest->keys.size() || enough) {
+    return ex.BeginIterations(f, map_items::LimitItems(std::move(items), max));
+  }
+  Json params = {{"Bucket", manifest->bucket}, {"Key", manifest->keys[next]}};
+  CallS3(ex, f, "getObject", std::move(params),
+         [manifest, next, items = std::move(items), max](Execution& e, Frame& fr,
+                                                         task::TaskOutcome outcome) mutable {
+           if (!outcome.ok) return FailRun(e, fr, ReadFailure(outcome.error));
+           const Json& body = outcome.result.is_object() ? outcome.result["Body"] : Json();
+           for (Json& item : map_items::InventoryItems(
+                    body.is_string() ? body.get<std::string>() : "", manifest->columns)) {
+             items.push_back(std::move(item));
+           }
+           ReadInventory(e, fr, std::move(manifest), next + 1, std::move(items), max);
          });
 }
 

@@ -24,6 +24,7 @@
 
 #include "common/json.h"
 #include "engine/runtime/execution.h"
+#include "engine/runtime/map_items.h"
 
 namespace stepline::runtime {
 
@@ -68,6 +69,10 @@ class MapRunStep {
   static void OnAnswer(Execution& ex, int frame_id, uint64_t attempt, task::TaskOutcome outcome,
                        const Then& then);
   static void List(Execution& ex, Frame& f, Json params, Json items, std::optional<double> max);
+  static void ReadManifest(Execution& ex, Frame& f, Json params, std::optional<double> max);
+  static void ReadInventory(Execution& ex, Frame& f,
+                            std::shared_ptr<const map_items::InventoryManifest> manifest,
+                            size_t next, Json items, std::optional<double> max);
   static Json Payload(Execution& ex, Frame& f, const std::optional<jsonpath::PayloadTemplate>& path,
                       const std::optional<jsonata::Template>& jsonata, const Json& raw,
                       const char* field);

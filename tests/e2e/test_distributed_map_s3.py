@@ -1,5 +1,6 @@
 """Distributed Map over S3 end to end: the built server reads its items with an
-ItemReader (CSV, JSONL and a ListObjectsV2 listing) from moto_server's S3 and
+ItemReader (CSV, JSONL, a ListObjectsV2 listing and an S3 Inventory manifest
+with gzip-compressed CSV files) from moto_server's S3 and
 writes its results with a ResultWriter, through the same S3 endpoint Task states
 use (AWS_ENDPOINT_URL_S3, path-style, SigV4).
 
@@ -7,6 +8,7 @@ use (AWS_ENDPOINT_URL_S3, path-style, SigV4).
 Exits 77 (skipped) when moto is not installed.
 """
 
+import gzip
 import json
 import os
 import sys
@@ -21,6 +23,7 @@ from stepline_server import SteplineServer, parse_args  # noqa: E402
 BINARY = None
 ROLE = "arn:aws:iam::123456789012:role/r"
 BUCKET = "dmap-items"
+INVENTORY = "dmap-inventory"
 JSONL = b'{"n":1}\n{"n":2}\n\n{"n":3}\n'
 PROCESSOR = {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
              "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
@@ -45,6 +48,22 @@ class DistributedMapS3(unittest.TestCase):
         cls.s3.create_bucket(Bucket=BUCKET)
         cls.s3.put_object(Bucket=BUCKET, Key="rows.csv", Body=b"id;name\n1;\"a;b\"\n2;c\n3;d\n")
         cls.s3.put_object(Bucket=BUCKET, Key="items.jsonl", Body=JSONL)
+        # An S3 Inventory report as S3 writes one: manifest.json naming .csv.gz files.
+        cls.s3.create_bucket(Bucket=INVENTORY)
+        manifest = {"sourceBucket": BUCKET, "destinationBucket": "arn:aws:s3:::" + INVENTORY,
+                    "version": "2016-11-30", "creationTimestamp": "1514944800000",
+                    "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size, LastModifiedDate",
+                    "files": []}
+        for i, rows in enumerate([[("csvDataset/", 0), ("csvDataset/titles.csv", 3399671)],
+                                  [("imageDataset/n.png", 42)]]):
+            key = "inv/%s/config/data/%d.csv.gz" % (BUCKET, i)
+            text = "".join('"%s","%s","%d","2022-11-16T00:27:19.000Z"\n' % (BUCKET, k, n)
+                           for k, n in rows)
+            body = gzip.compress(text.encode())
+            cls.s3.put_object(Bucket=INVENTORY, Key=key, Body=body)
+            manifest["files"].append({"key": key, "size": len(body), "MD5checksum": "-"})
+        cls.s3.put_object(Bucket=INVENTORY, Key="inv/manifest.json",
+                          Body=json.dumps(manifest).encode())
         cls.server = SteplineServer(BINARY, env={"AWS_ENDPOINT_URL_S3": cls.moto.endpoint,
                                                  "AWS_ACCESS_KEY_ID": "test",
                                                  "AWS_SECRET_ACCESS_KEY": "test"})
@@ -113,6 +132,20 @@ class DistributedMapS3(unittest.TestCase):
             ItemSelector={"key.$": "$$.Map.Item.Value.Key", "size.$": "$$.Map.Item.Value.Size"}), {})
         self.assertEqual(d["status"], "SUCCEEDED", d.get("cause"))
         self.assertEqual(json.loads(d["output"]), [{"key": "items.jsonl", "size": len(JSONL)}])
+
+    def test_inventory_manifest_items(self):
+        d = self.run_machine("dmap-manifest", machine(
+            ItemReader={"Resource": "arn:aws:states:::s3:getObject",
+                        "ReaderConfig": {"InputType": "MANIFEST"},
+                        "Parameters": {"Bucket": INVENTORY, "Key": "inv/manifest.json"}}), {})
+        self.assertEqual(d["status"], "SUCCEEDED", d.get("cause"))
+        modified = "2022-11-16T00:27:19.000Z"
+        self.assertEqual(json.loads(d["output"]), [
+            {"Bucket": BUCKET, "Key": "csvDataset/", "Size": "0", "LastModifiedDate": modified},
+            {"Bucket": BUCKET, "Key": "csvDataset/titles.csv", "Size": "3399671",
+             "LastModifiedDate": modified},
+            {"Bucket": BUCKET, "Key": "imageDataset/n.png", "Size": "42",
+             "LastModifiedDate": modified}])
 
     def test_missing_object_is_item_reader_failed(self):
         d = self.run_machine("dmap-missing", machine(

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/states_error.h"
+#include "tests/support/gzip_writer.h"
 
 using namespace stepline;
 using namespace stepline::runtime::map_items;
@@ -113,4 +114,40 @@ TEST_CASE("batches stay within MaxInputBytesPerBatch; a larger item is a batch a
   CHECK(batches[0]["Items"].size() == 2);
   CHECK(DumpJson(batches[0]).size() <= 37);
   CHECK(batches[1]["Items"] == Json::array({items[2]}));
+}
+
+TEST_CASE("an S3 Inventory manifest names the destination bucket, the files and the columns") {
+  InventoryManifest m = ParseManifest(R"({"sourceBucket":"src",
+      "destinationBucket":"arn:aws:s3:::inv-dest","version":"2016-11-30",
+      "fileFormat":"CSV","fileSchema":"Bucket, Key, Size, LastModifiedDate",
+      "files":[{"key":"inv/data/a.csv.gz","size":10,"MD5checksum":"x"},
+               {"key":"inv/data/b.csv.gz","size":10,"MD5checksum":"y"}]})");
+  CHECK(m.bucket == "inv-dest");
+  CHECK(m.keys == std::vector<std::string>{"inv/data/a.csv.gz", "inv/data/b.csv.gz"});
+  CHECK(m.columns == std::vector<std::string>{"Bucket", "Key", "Size", "LastModifiedDate"});
+  CHECK(ReaderCause([] {
+          ParseManifest(R"({"destinationBucket":"arn:aws:s3:::d","fileFormat":"ORC",
+              "fileSchema":"Bucket, Key","files":[]})");
+        }).find("must be CSV") != std::string::npos);
+  CHECK(!ReaderCause([] { ParseManifest("not json"); }).empty());
+  CHECK(!ReaderCause([] {
+           ParseManifest(R"({"destinationBucket":"arn:aws:s3:::d","fileFormat":"CSV",
+              "fileSchema":"Bucket, Key"})");
+         }).empty());
+}
+
+TEST_CASE("an inventory file's rows (gzip or plain) become objects keyed by the columns") {
+  std::string csv =
+      "\"src\",\"csvDataset/\",\"0\",\"2022-11-16T00:27:19.000Z\"\n"
+      "\"src\",\"csvDataset/titles.csv\",\"3399671\",\"2022-11-16T00:29:32.000Z\"\n";
+  std::vector<std::string> columns = {"Bucket", "Key", "Size", "LastModifiedDate"};
+  Json expected = Json::parse(R"([
+      {"Bucket":"src","Key":"csvDataset/","Size":"0","LastModifiedDate":"2022-11-16T00:27:19.000Z"},
+      {"Bucket":"src","Key":"csvDataset/titles.csv","Size":"3399671",
+       "LastModifiedDate":"2022-11-16T00:29:32.000Z"}])");
+  CHECK(InventoryItems(stepline::testing::GzipForTest(csv), columns) == expected);
+  CHECK(InventoryItems(csv, columns) == expected);
+  CHECK(ReaderCause([] {
+          InventoryItems(std::string("\x1f\x8b\x08\x00garbage", 12), {"Bucket"});
+        }).find("could not be read") != std::string::npos);
 }

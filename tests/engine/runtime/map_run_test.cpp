@@ -8,6 +8,7 @@
 #include <map>
 
 #include "tests/engine/runtime/task_harness.h"
+#include "tests/support/gzip_writer.h"
 
 namespace {
 
@@ -178,6 +179,34 @@ TEST_CASE("a listObjectsV2 ItemReader iterates over every page of the listing") 
   REQUIRE(o.status == "SUCCEEDED");
   CHECK(Out(o) == Json::parse(R"([{"k":"a","s":2},{"k":"b","s":2},{"k":"c","s":2},
                                   {"k":"d","s":2},{"k":"e","s":2}])"));
+}
+
+TEST_CASE("a MANIFEST ItemReader iterates over every row of every S3 Inventory file") {
+  FakeS3 s3;
+  s3.objects["dest/inv/manifest.json"] = R"({"sourceBucket":"src",
+      "destinationBucket":"arn:aws:s3:::dest","fileFormat":"CSV","fileSchema":"Bucket, Key, Size",
+      "files":[{"key":"inv/data/1.csv.gz"},{"key":"inv/data/2.csv.gz"}]})";
+  s3.objects["dest/inv/data/1.csv.gz"] =
+      stepline::testing::GzipForTest("\"src\",\"a.txt\",\"1\"\n\"src\",\"b.txt\",\"2\"\n");
+  s3.objects["dest/inv/data/2.csv.gz"] =
+      stepline::testing::GzipForTest("\"src\",\"c.txt\",\"3\"\n");
+  Harness h(Dispatcher(s3));
+  const std::string reader = R"("ItemReader":{"Resource":"arn:aws:states:::s3:getObject",
+      "ReaderConfig":{"InputType":"MANIFEST","MaxItemsPath":"$.max"},
+      "Parameters":{"Bucket":"dest","Key":"inv/manifest.json"}},
+      "ItemSelector":{"k.$":"$$.Map.Item.Value.Key","s.$":"$$.Map.Item.Value.Size"})";
+  auto o = h.Run(Machine(reader), R"({"max":0})");
+  REQUIRE(o.status == "SUCCEEDED");
+  CHECK(Out(o) == Json::parse(R"([{"k":"a.txt","s":"1"},{"k":"b.txt","s":"2"},
+                                  {"k":"c.txt","s":"3"}])"));
+  auto two = h.Run(Machine(reader), R"({"max":2})");
+  REQUIRE(two.status == "SUCCEEDED");
+  CHECK(Out(two) == Json::parse(R"([{"k":"a.txt","s":"1"},{"k":"b.txt","s":"2"}])"));
+
+  s3.objects.erase("dest/inv/data/2.csv.gz");  // a file the manifest names is gone
+  auto gone = h.Run(Machine(reader), R"({"max":0})");
+  CHECK(gone.status == "FAILED");
+  CHECK(gone.error == "States.ItemReaderFailed");
 }
 
 TEST_CASE("an ItemBatcher hands each iteration a batch with its BatchInput (JSONata)") {
