@@ -167,6 +167,8 @@ void Execution::RunMap(Frame& frame) {
   frame.children_failed = 0;
   frame.map_result.reset();
   frame.map_settled = false;
+  frame.map_redrive.reset();
+  frame.map_redrives = 0;
   // With an ItemReader the items are read inside the map run: AWS records length 0.
   Emit(frame, "MapStateStarted", {{"length", reader ? 0 : items.size()}});
   if (spec.distributed) StartMapRun(frame);
@@ -263,6 +265,11 @@ void Execution::StartIterations(Frame& frame) {
     size_t running = frame.children_started - frame.children_done;
     if (frame.max_concurrency != 0 && running >= frame.max_concurrency) break;
     size_t index = frame.children_started++;
+    if (frame.map_redrive && index < frame.map_redrive->done.size() &&
+        frame.map_redrive->done[index]) {
+      ++frame.children_done;  // succeeded before the redrive: kept, not re-run
+      continue;
+    }
     Frame& child = NewFrame(frame.id, index, spec.processor.get());
     child.silent = spec.distributed;
     frame.children.push_back(child.id);
@@ -329,8 +336,10 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
     error = {"States.ExceedToleratedFailureThreshold",
              "The specified tolerated failure threshold was exceeded", std::nullopt};
     MapRunStep::Close(*this, parent, "FAILED");
+    Json engine = MapRunStep::CloseEngine(*this);
+    engine["redrive"] = MapRunStep::RedriveSnapshot(*this, parent);
     Emit(parent, "MapRunFailed", {{"error", error.error}, {"cause", *error.cause}}, true,
-         MapRunStep::CloseEngine(*this));
+         std::move(engine));
   }
   FailCompound(parent, std::move(error));
   Schedule(parent.id);

@@ -63,6 +63,17 @@ struct ExecutionServices {
   MapRunRegistry* map_runs = nullptr;
 };
 
+// A map run's state when it failed in its iterations, as its MapRunFailed
+// event stored it (engine data "redrive"): a redrive re-runs the iterations
+// that did not succeed and keeps the others' results.
+struct MapRunRedrive {
+  std::string map_run_arn;
+  Json items;                         // Frame::items of the run
+  bool selected = false;              // Frame::items_selected
+  std::vector<bool> done;             // per iteration: succeeded before
+  std::vector<Json> outputs, inputs;  // per iteration (meaningful where done)
+};
+
 struct Frame {
   enum class Status { kRunning, kSucceeded, kFailed, kAborted };
   enum class Block { kNone, kTimer, kRetry, kChildren, kTask };
@@ -129,6 +140,10 @@ struct Frame {
   std::vector<StatesError> child_errors;  // per iteration, set when it failed
   std::optional<Json> map_result;         // replaces the iteration results (ResultWriter)
   bool map_settled = false;  // replay: the run closed in the stored history (not re-run)
+  // What a run that failed in its iterations stored for its redrive (the
+  // items, which iterations succeeded and their results; see map_run.h).
+  std::shared_ptr<const MapRunRedrive> map_redrive;
+  int64_t map_redrives = 0;  // MapRunRedriven events of the current run
 
   // Map iteration context ($$.Map.Item).
   std::optional<Json> map_item_value;

@@ -514,6 +514,10 @@ void MapRunStep::Settle(Execution& ex, Frame& f, const storage::HistoryEvent& cl
   }
   f.block = Frame::Block::kChildren;
   if (close.type == "MapRunFailed") {
+    f.map_redrive.reset();
+    if (close.engine.is_object() && close.engine.contains("redrive")) {
+      f.map_redrive = RedriveFrom(close.engine["redrive"]);
+    }
     const Json& d = close.details;
     StatesError error{d.is_object() ? d.value("error", "") : "", std::nullopt, std::nullopt};
     if (d.is_object() && d.contains("cause")) error.cause = d.value("cause", "");
@@ -521,6 +525,109 @@ void MapRunStep::Settle(Execution& ex, Frame& f, const storage::HistoryEvent& cl
   }
   f.map_result = Json::array();  // not written again: the stored output wins
   ex.CompleteCompound(f);
+}
+
+Json MapRunStep::RedriveSnapshot(const Execution& ex, const Frame& f) {
+  size_t n = f.items.size();
+  std::vector<bool> done(n, false);
+  if (f.map_redrive && f.map_redrive->map_run_arn == f.map_run_arn) {
+    for (size_t i = 0; i < n && i < f.map_redrive->done.size(); ++i) {
+      done[i] = f.map_redrive->done[i];
+    }
+  }
+  for (int id : f.children) {
+    const Frame& child = *ex.frames_[id];
+    if (child.status == Frame::Status::kSucceeded && child.slot < n) done[child.slot] = true;
+  }
+  Json indexes = Json::array(), outputs = Json::array(), inputs = Json::array();
+  for (size_t i = 0; i < n; ++i) {
+    if (!done[i]) continue;
+    indexes.push_back(i);
+    outputs.push_back(i < f.child_outputs.size() ? f.child_outputs[i] : Json());
+    inputs.push_back(i < f.child_inputs.size() ? f.child_inputs[i] : Json());
+  }
+  return {{"mapRunArn", f.map_run_arn},    {"items", f.items},
+          {"selected", f.items_selected},  {"done", std::move(indexes)},
+          {"outputs", std::move(outputs)}, {"inputs", std::move(inputs)}};
+}
+
+std::shared_ptr<const MapRunRedrive> MapRunStep::RedriveFrom(const Json& snapshot) {
+  if (!snapshot.is_object() || !snapshot.contains("items") || !snapshot["items"].is_array()) {
+    return nullptr;
+  }
+  auto r = std::make_shared<MapRunRedrive>();
+  r->map_run_arn = snapshot.value("mapRunArn", "");
+  r->items = snapshot["items"];
+  r->selected = snapshot.value("selected", false);
+  size_t n = r->items.size();
+  r->done.assign(n, false);
+  r->outputs.assign(n, Json());
+  r->inputs.assign(n, Json());
+  const Json& done = snapshot.value("done", Json::array());
+  for (size_t k = 0; k < done.size(); ++k) {
+    if (!done[k].is_number_unsigned() || done[k].get<size_t>() >= n) continue;
+    size_t i = done[k].get<size_t>();
+    r->done[i] = true;
+    if (snapshot.contains("outputs") && k < snapshot["outputs"].size())
+      r->outputs[i] = snapshot["outputs"][k];
+    if (snapshot.contains("inputs") && k < snapshot["inputs"].size())
+      r->inputs[i] = snapshot["inputs"][k];
+  }
+  return r;
+}
+
+// The parent was redriven: the same run again, its unsuccessful iterations
+// only (or, replaying, settled from the stored close that follows).
+bool MapRunStep::Redrive(Execution& ex, Frame& f) {
+  if (!f.map_redrive || f.map_redrive->map_run_arn != f.map_run_arn || f.map_run_arn.empty()) {
+    return false;
+  }
+  std::shared_ptr<const MapRunRedrive> r = f.map_redrive;
+  ++f.map_redrives;
+  f.block = Frame::Block::kChildren;
+  f.children.clear();
+  ex.Emit(f, "MapRunRedriven", {{"mapRunArn", f.map_run_arn}, {"redriveCount", f.map_redrives}});
+  if (ex.closed_) return true;  // the replay diverged
+  Reopen(ex, f);
+  if (ex.replaying_ && ReplaySettled(ex, f)) return true;
+  size_t n = r->items.size();
+  f.items = r->items;
+  f.items_selected = r->selected;
+  f.child_outputs = r->outputs;
+  f.child_inputs = r->inputs;
+  f.child_errors.assign(n, StatesError());
+  f.children_done = 0;
+  f.children_started = 0;
+  f.children_failed = 0;
+  f.map_result.reset();
+  f.map_settled = false;
+  try {
+    ex.StartIterations(f);
+    if (f.children_done == n) ex.CompleteCompound(f);
+  } catch (const StatesException& e) {
+    ex.HandleStateError(f, e.error());
+  }
+  return true;
+}
+
+// The registry's run is RUNNING again; what did not succeed waits to be redriven.
+void MapRunStep::Reopen(Execution& ex, const Frame& f) {
+  if (!ex.services_.map_runs) return;
+  EpochMillis now = ex.Now();
+  int64_t count = f.map_redrives;
+  ex.services_.map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
+    if (info.status == "RUNNING") return;
+    info.status = "RUNNING";
+    info.stop_date.reset();
+    info.redrive_count = count;
+    info.redrive_date = now;
+    for (MapRunCounts* c : {&info.items, &info.executions}) {
+      c->pending += c->failed + c->aborted + c->timed_out;
+      c->failed = c->aborted = c->timed_out = 0;
+      c->results_written = 0;
+    }
+  });
+  ex.services_.map_runs->Reopened(f.map_run_arn);
 }
 
 bool MapRunStep::ExitSettled(Execution& ex, Frame& f) {

@@ -52,6 +52,18 @@ class MapRunStep {
   // The engine data of a run's close event (see ReplaySettled).
   static Json CloseEngine(const Execution& ex);
 
+  // Redrive. A run that fails in its iterations stores, with its
+  // MapRunFailed, what a redrive needs (RedriveSnapshot); replaying that
+  // event gives the frame its MapRunRedrive back. A redrive of the parent
+  // then redrives the same run (AWS: MapRunRedriven, no new MapRunStarted)
+  // and re-runs only the iterations that did not succeed. A run that failed
+  // before iterating (ItemReader) has no snapshot: the state is entered
+  // again and starts a new run, as AWS does.
+  static Json RedriveSnapshot(const Execution& ex, const Frame& f);
+  static std::shared_ptr<const MapRunRedrive> RedriveFrom(const Json& snapshot);
+  // False when the frame holds no snapshot of its current run.
+  static bool Redrive(Execution& ex, Frame& f);
+
   // The run in the engine's MapRunRegistry: registered at MapRunStarted,
   // its counters kept current, closed with `status` (SUCCEEDED, FAILED, ABORTED).
   static void Register(Execution& ex, const Frame& f);
@@ -79,6 +91,7 @@ class MapRunStep {
   static void PutFiles(Execution& ex, Frame& f, std::string bucket,
                        std::vector<std::pair<std::string, std::string>> files, size_t next);
   static void FailRun(Execution& ex, Frame& f, StatesError error);
+  static void Reopen(Execution& ex, const Frame& f);
   static void Settle(Execution& ex, Frame& f, const storage::HistoryEvent& close);
 };
 

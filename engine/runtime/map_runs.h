@@ -46,8 +46,10 @@ struct MapRunInfo {
   int64_t max_concurrency = 0;
   int64_t tolerated_failure_count = 0;
   double tolerated_failure_percentage = 0;
-  MapRunCounts items;       // items read (several per execution with an ItemBatcher)
-  MapRunCounts executions;  // child workflow executions
+  MapRunCounts items;         // items read (several per execution with an ItemBatcher)
+  MapRunCounts executions;    // child workflow executions
+  int64_t redrive_count = 0;  // MapRunRedriven events so far
+  std::optional<EpochMillis> redrive_date;
 };
 
 // UpdateMapRun's changes (absent: unchanged).
@@ -86,6 +88,8 @@ inline storage::MapRunRecord ToRecord(const MapRunInfo& info) {
                {"items", CountsToJson(info.items)},
                {"executions", CountsToJson(info.executions)}};
   if (info.stop_date) body["stopDate"] = *info.stop_date;
+  if (info.redrive_count > 0) body["redriveCount"] = info.redrive_count;
+  if (info.redrive_date) body["redriveDate"] = *info.redrive_date;
   return {info.arn, info.execution_arn, info.start_date, std::move(body)};
 }
 inline MapRunInfo FromRecord(const storage::MapRunRecord& r) {
@@ -102,6 +106,8 @@ inline MapRunInfo FromRecord(const storage::MapRunRecord& r) {
   info.tolerated_failure_percentage = b.value("toleratedFailurePercentage", 0.0);
   info.items = CountsFromJson(b.value("items", Json()));
   info.executions = CountsFromJson(b.value("executions", Json()));
+  info.redrive_count = b.value("redriveCount", int64_t{0});
+  if (b.contains("redriveDate")) info.redrive_date = b.value("redriveDate", EpochMillis{0});
   return info;
 }
 
@@ -133,6 +139,11 @@ class MapRunRegistry {
       runs_.erase(closed_.front());
       closed_.pop_front();
     }
+  }
+  // A closed run runs again (redriven): no longer among the closed ones.
+  void Reopened(const std::string& arn) {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_.erase(std::remove(closed_.begin(), closed_.end(), arn), closed_.end());
   }
   // Memory first, then the store.
   std::optional<MapRunInfo> Get(const std::string& arn) const {

@@ -7,13 +7,15 @@
 // did not succeed: a failed or aborted state is entered again with the input
 // it had; a Map or Parallel state whose iterations or branches failed keeps
 // its successful children and re-runs only the others (Map iterations that
-// never started start as usual). A restart after a redrive replays the same
+// never started start as usual; a distributed Map redrives its map run, see
+// map_run.h). A restart after a redrive replays the same
 // way: the stored ExecutionRedriven that follows a close event is applied
 // instead of closing, so the execution resumes where the redrive left it.
 #include <spdlog/spdlog.h>
 
 #include "common/timefmt.h"
 #include "engine/runtime/execution.h"
+#include "engine/runtime/map_run.h"
 
 namespace stepline::runtime {
 namespace {
@@ -124,6 +126,7 @@ void Execution::ReviveFrame(Frame& frame, int64_t cursor) {
 bool Execution::ReviveChildren(Frame& frame, int64_t cursor) {
   const asl::State& state = *frame.state;
   bool map = state.type == asl::StateType::kMap;
+  if (map && state.as<asl::MapSpec>().distributed) return MapRunStep::Redrive(*this, frame);
   if ((!map && state.type != asl::StateType::kParallel) || frame.children.empty()) return false;
   bool unstarted = map && frame.children_started < frame.items.size();
   bool unsuccessful = unstarted;

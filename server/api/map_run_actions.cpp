@@ -44,8 +44,9 @@ Result<Json> DescribeMapRun(const ApiContext& ctx, const Json& request) {
               {"toleratedFailureCount", run.tolerated_failure_count},
               {"itemCounts", Counts(run.items)},
               {"executionCounts", Counts(run.executions)},
-              {"redriveCount", 0}};
+              {"redriveCount", run.redrive_count}};
   if (run.stop_date) out["stopDate"] = Timestamp(*run.stop_date);
+  if (run.redrive_date) out["redriveDate"] = Timestamp(*run.redrive_date);
   return out;
 }
 

@@ -1,4 +1,5 @@
-"""DescribeMapRun, ListMapRuns and UpdateMapRun driven by boto3 against distributed Maps.
+"""DescribeMapRun, ListMapRuns and UpdateMapRun driven by boto3 against distributed Maps,
+and a map run redriven with its parent (RedriveExecution): a local handler fails item 2 once.
 
 Usage: python3 test_boto3_map_runs.py --binary path/to/stepline
 """
@@ -6,7 +7,9 @@ Usage: python3 test_boto3_map_runs.py --binary path/to/stepline
 import argparse
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 import unittest
 
@@ -38,6 +41,20 @@ FAILING_MAP = distributed_map(
      "F": {"Type": "Fail", "Error": "E", "Cause": "c"}}, "C", ToleratedFailureCount=5)
 
 
+# A Lambda function as a local handler: item 2 fails the first time it is seen.
+FLAKY_HANDLER = """import json, os, sys
+event = json.load(sys.stdin)
+marker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "failed-%s" % event["item"])
+if event["item"] == 2 and not os.path.exists(marker):
+    open(marker, "w").close()
+    sys.exit(3)
+print(json.dumps(event["item"] * 10))
+"""
+FLAKY_MAP = distributed_map(
+    {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:flaky",
+           "End": True}}, "T", MaxConcurrency=1, ItemSelector={"item.$": "$$.Map.Item.Value"})
+
+
 def client(endpoint, validate=True):
     return boto3.client("stepfunctions", endpoint_url=endpoint, region_name="us-east-1",
                         aws_access_key_id="test", aws_secret_access_key="test",
@@ -47,12 +64,20 @@ def client(endpoint, validate=True):
 class Boto3MapRuns(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = SteplineServer(BINARY).start()
+        cls.dir = tempfile.mkdtemp(prefix="stepline-map-runs-")
+        with open(os.path.join(cls.dir, "flaky.py"), "w") as f:
+            f.write(FLAKY_HANDLER)
+        handlers = os.path.join(cls.dir, "handlers.json")
+        with open(handlers, "w") as f:
+            json.dump({"Handlers": {"flaky": {"Command": [sys.executable, "flaky.py"],
+                                              "Cwd": cls.dir}}}, f)
+        cls.server = SteplineServer(BINARY, args=["--handlers", handlers]).start()
         cls.sfn = client(cls.server.endpoint)
 
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
 
     def run_machine(self, name, definition, input_value):
         sm = self.sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE)
@@ -122,6 +147,38 @@ class Boto3MapRuns(unittest.TestCase):
         self.assertEqual(self.finished(execution)["status"], "SUCCEEDED")
         self.assertLess(time.time() - started, 4)  # not one item a second any more
         self.assertEqual(self.sfn.describe_map_run(mapRunArn=arn)["status"], "SUCCEEDED")
+
+    def test_redriving_the_parent_redrives_the_map_run(self):
+        execution = self.run_machine("mr-redrive", FLAKY_MAP, [1, 2, 3])
+        failed = self.finished(execution)
+        self.assertEqual(failed["status"], "FAILED")
+        arn = self.first_run(execution)["mapRunArn"]
+        run = self.sfn.describe_map_run(mapRunArn=arn)
+        self.assertEqual((run["status"], run["redriveCount"]), ("FAILED", 0))
+        self.assertNotIn("redriveDate", run)
+        self.assertEqual(run["executionCounts"]["succeeded"], 1)
+        self.assertEqual(run["executionCounts"]["failed"], 1)
+
+        self.sfn.redrive_execution(executionArn=execution)
+        done = self.finished(execution)
+        self.assertEqual(done["status"], "SUCCEEDED")
+        self.assertEqual(json.loads(done["output"]), [10, 20, 30])
+        self.assertEqual(done["redriveCount"], 1)
+        run = self.sfn.describe_map_run(mapRunArn=arn)
+        self.assertEqual(run["status"], "SUCCEEDED")
+        self.assertEqual(run["redriveCount"], 1)
+        self.assertGreaterEqual(run["redriveDate"], run["startDate"])
+        self.assertEqual(run["executionCounts"]["succeeded"], 3)
+        self.assertEqual(run["executionCounts"]["failed"], 0)
+        self.assertEqual(len(self.sfn.list_map_runs(executionArn=execution)["mapRuns"]), 1)
+        events = self.sfn.get_execution_history(executionArn=execution)["events"]
+        types = [e["type"] for e in events]
+        self.assertEqual(types.count("MapRunStarted"), 1)
+        redriven = events[types.index("MapRunRedriven")]
+        self.assertEqual(redriven["mapRunRedrivenEventDetails"], {"mapRunArn": arn, "redriveCount": 1})
+        self.assertEqual(types[types.index("ExecutionRedriven"):],
+                         ["ExecutionRedriven", "MapRunRedriven", "MapRunSucceeded",
+                          "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"])
 
     def test_list_map_runs_pages(self):
         nested = {"StartAt": "A", "States": {

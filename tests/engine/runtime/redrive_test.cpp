@@ -1,6 +1,7 @@
 // RedriveExecution in the interpreter: what re-runs (the failed state, the
 // unsuccessful Map iterations and Parallel branches), the history it appends,
 // $$.Execution.RedriveCount, stops and timeouts, and a restart after a redrive.
+#include <map>
 #include <set>
 #include <utility>
 
@@ -295,4 +296,144 @@ TEST_CASE("a Map stopped mid-iteration replays its aborts and re-runs the aborte
   REQUIRE(Redrive(h, arn, def).ok());
   CHECK(Stored(h.store(), arn).redrive_count == 2);
   CHECK(h.History().back().type == "WaitStateEntered");
+}
+
+TEST_CASE("a redriven distributed Map redrives its map run: the failed iterations only") {
+  auto fake = FailOnceFor({2});
+  std::string def = WithFn(R"({"StartAt":"M","States":{
+      "M":{"Type":"Map","MaxConcurrency":1,"ItemSelector":{"item.$":"$$.Map.Item.Value"},
+           "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+             "StartAt":"T","States":{"T":{"Type":"Task","Resource":"FN","End":true}}},
+           "End":true}}})");
+  auto store = StoreWith(def);
+  Harness h(fake, 0.0, store.get());
+  REQUIRE(h.Run(def, "[1,2,3]").status == "FAILED");
+  std::string arn = h.arn();
+  size_t before = h.History().size();
+  REQUIRE(fake->requests().size() == 2);  // item 3 never started (MaxConcurrency 1)
+  std::string run_arn;
+  for (const auto& e : h.History()) {
+    if (e.type == "MapRunStarted") run_arn = e.details["mapRunArn"];
+  }
+  REQUIRE(!run_arn.empty());
+  CHECK(h.engine().map_runs()->Get(run_arn)->status == "FAILED");
+
+  REQUIRE(Redrive(h, arn, def).ok());
+  RunUntilClosed(h, arn);
+  auto rec = Stored(h.store(), arn);
+  REQUIRE(rec.status == "SUCCEEDED");
+  CHECK(Json::parse(*rec.output) == Json::parse("[10,20,30]"));
+  auto requests = fake->requests();
+  REQUIRE(requests.size() == 4);  // item 1 is not dispatched again
+  CHECK(requests[2].parameters["item"] == 2);
+  CHECK(requests[3].parameters["item"] == 3);
+  auto history = h.History();
+  CHECK(Types(history, before) == std::vector<std::string>{"ExecutionRedriven", "MapRunRedriven",
+                                                           "MapRunSucceeded", "MapStateSucceeded",
+                                                           "MapStateExited", "ExecutionSucceeded"});
+  CHECK(history[before + 1].details == Json({{"mapRunArn", run_arn}, {"redriveCount", 1}}));
+  CHECK(history[before + 1].previous_event_id == history[before].id);
+  std::optional<runtime::MapRunInfo> run = h.engine().map_runs()->Get(run_arn);
+  REQUIRE(run);
+  CHECK(run->status == "SUCCEEDED");
+  CHECK(run->redrive_count == 1);
+  CHECK(run->redrive_date.has_value());
+  CHECK(run->executions.succeeded == 3);
+  CHECK(run->executions.failed == 0);
+  CHECK(run->executions.aborted == 0);
+
+  // A new engine on the same store answers for the run from the stored record.
+  Harness later(fake, 0.0, store.get());
+  REQUIRE(later.engine().Recover().ok());
+  std::optional<runtime::MapRunInfo> stored = later.engine().map_runs()->Get(run_arn);
+  REQUIRE(stored);
+  CHECK(stored->redrive_count == 1);
+  CHECK(stored->redrive_date == run->redrive_date);
+  CHECK(stored->status == "SUCCEEDED");
+}
+
+TEST_CASE("a restart while a redriven map run runs resumes it; what had succeeded stays done") {
+  std::string def = WithFn(R"({"StartAt":"M","States":{
+      "M":{"Type":"Map","ItemSelector":{"item.$":"$$.Map.Item.Value"},
+           "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+             "StartAt":"T","States":{"T":{"Type":"Task","Resource":"FN","End":true}}},
+           "End":true}}})");
+  auto store = StoreWith(def);
+  std::string arn;
+  {
+    // First process: item 2 fails, the redrive dispatches it again and the
+    // answer never comes ("crash" with the iteration in flight).
+    auto fake = std::make_shared<FakeDispatcher>([](const TaskRequest& r, int) {
+      int item = r.parameters.value("item", 0);
+      static int twos = 0;
+      if (item != 2) return std::optional<TaskOutcome>(Ok(item * 10));
+      if (twos++ == 0) return std::optional<TaskOutcome>(Err("Boom", std::nullopt));
+      return std::optional<TaskOutcome>();
+    });
+    Harness h(fake, 0.0, store.get());
+    REQUIRE(h.Run(def, "[1,2]").status == "FAILED");
+    arn = h.arn();
+    REQUIRE(Redrive(h, arn, def).ok());
+    h.RunUntil([&] { return fake->requests().size() == 3; });
+  }
+  auto fake = std::make_shared<FakeDispatcher>([](const TaskRequest& r, int) {
+    return std::optional<TaskOutcome>(Ok(r.parameters.value("item", 0) * 10));
+  });
+  net::io_context io;
+  runtime::EngineOptions options;
+  options.dispatcher = fake;
+  auto engine = runtime::MakeEngine(io, *store, *SystemClock::Instance(), options);
+  REQUIRE(engine->Recover().ok());
+  auto guard = net::make_work_guard(io);
+  while (store->GetExecution(arn).value()->status == "RUNNING") io.run_one();
+  auto rec = store->GetExecution(arn).value();
+  REQUIRE(rec->status == "SUCCEEDED");
+  CHECK(Json::parse(*rec->output) == Json::parse("[10,20]"));
+  REQUIRE(fake->requests().size() == 1);  // item 2 again, not item 1
+  CHECK(fake->requests()[0].parameters["item"] == 2);
+  auto events = store->LoadEvents(arn).value();
+  int redriven = 0;
+  for (const auto& e : events) redriven += e.type == "MapRunRedriven";
+  CHECK(redriven == 1);
+  CHECK(events.back().type == "ExecutionSucceeded");
+  store->Close();
+}
+
+TEST_CASE("a map run redriven three times keeps what each attempt got done") {
+  // MaxConcurrency 1. Item 1 fails twice, item 2 once: attempt 0 runs 0 and 1;
+  // redrive 1 runs 1; redrive 2 runs 1 and 2; redrive 3 runs 2 only.
+  auto calls = std::make_shared<std::map<int, int>>();
+  auto fake = std::make_shared<FakeDispatcher>([calls](const TaskRequest& r, int) {
+    int item = r.parameters.value("item", 0);
+    int n = ++(*calls)[item];
+    if ((item == 1 && n <= 2) || (item == 2 && n == 1)) {
+      return std::optional<TaskOutcome>(Err("Boom", std::string("item failed")));
+    }
+    return std::optional<TaskOutcome>(Ok(item * 10));
+  });
+  std::string def = WithFn(R"({"StartAt":"M","States":{
+      "M":{"Type":"Map","MaxConcurrency":1,"ItemSelector":{"item.$":"$$.Map.Item.Value"},
+           "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+             "StartAt":"T","States":{"T":{"Type":"Task","Resource":"FN","End":true}}},
+           "End":true}}})");
+  auto store = StoreWith(def);
+  Harness h(fake, 0.0, store.get());
+  REQUIRE(h.Run(def, "[0,1,2]").status == "FAILED");
+  std::string arn = h.arn();
+  for (int redrive = 1; redrive <= 3; ++redrive) {
+    REQUIRE(Redrive(h, arn, def).ok());
+    RunUntilClosed(h, arn);
+    CHECK(Stored(h.store(), arn).status == (redrive < 3 ? "FAILED" : "SUCCEEDED"));
+  }
+  auto rec = Stored(h.store(), arn);
+  CHECK(Json::parse(*rec.output) == Json::parse("[0,10,20]"));
+  CHECK(*calls == std::map<int, int>{{0, 1}, {1, 3}, {2, 2}});
+  int started = 0;
+  std::vector<int64_t> counts;
+  for (const auto& e : h.History()) {
+    started += e.type == "MapRunStarted";
+    if (e.type == "MapRunRedriven") counts.push_back(e.details["redriveCount"]);
+  }
+  CHECK(started == 1);
+  CHECK(counts == std::vector<int64_t>{1, 2, 3});
 }
