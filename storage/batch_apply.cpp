@@ -119,14 +119,18 @@ Status DeleteByArn(Connection& db, const char* sql, const std::string& arn) {
   return RunSql(db, "DELETE FROM tags WHERE resource_arn = ?", "delete tags", arn);
 }
 
-Status InsertExecution(Connection& db, const ExecutionRecord& r, SequenceCache* sequences) {
-  ASSIGN_OR_RETURN(
-      Stmt stmt,
-      db.PrepareStatic("INSERT INTO executions(arn, state_machine_arn, name, type, status, "
-                       "input, output, error, cause, start_date, stop_date, revision_id, "
-                       "role_arn, version_arn, alias_arn, map_run_arn, "
-                       "parent_execution_arn, trace_header, redrive_count, redrive_date, "
-                       "attributes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+#define STEPLINE_EXECUTION_COLUMNS                                                       \
+  "executions(arn, state_machine_arn, name, type, status, input, output, error, cause, " \
+  "start_date, stop_date, revision_id, role_arn, version_arn, alias_arn, map_run_arn, "  \
+  "parent_execution_arn, trace_header, redrive_count, redrive_date, attributes) "        \
+  "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
+// `replace`: WriteBatch::put_executions (no history, so no sequence to track).
+Status InsertExecution(Connection& db, const ExecutionRecord& r, SequenceCache* sequences,
+                       bool replace = false) {
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db.PrepareStatic(replace ? "INSERT OR REPLACE INTO " STEPLINE_EXECUTION_COLUMNS
+                                            : "INSERT INTO " STEPLINE_EXECUTION_COLUMNS));
   std::optional<std::string> attributes = JsonText(r.attributes);
   stmt.BindAll(r.arn, r.state_machine_arn, r.name, r.type, r.status, r.input, r.output, r.error,
                r.cause, r.start_date, r.stop_date, r.revision_id, r.role_arn,
@@ -134,7 +138,7 @@ Status InsertExecution(Connection& db, const ExecutionRecord& r, SequenceCache* 
                r.parent_execution_arn, r.trace_header, r.redrive_count, r.redrive_date, attributes);
   int rc = stmt.Step();
   if (rc == SQLITE_DONE) {
-    sequences->Set(r.arn, {sqlite3_last_insert_rowid(db.raw()), 0});
+    if (!replace) sequences->Set(r.arn, {sqlite3_last_insert_rowid(db.raw()), 0});
     return Status::Ok();
   }
   if (IsConstraint(db)) return AlreadyExists(r.arn);
@@ -206,6 +210,7 @@ Status ApplyPuts(Connection& db, const WriteBatch& b, SequenceCache* sequences) 
   for (const auto& r : b.put_aliases) RETURN_IF_ERROR(PutAlias(db, r));
   for (const auto& r : b.put_activities) RETURN_IF_ERROR(PutActivity(db, r));
   for (const auto& r : b.insert_executions) RETURN_IF_ERROR(InsertExecution(db, r, sequences));
+  for (const auto& r : b.put_executions) RETURN_IF_ERROR(InsertExecution(db, r, sequences, true));
   for (const auto& u : b.update_executions) RETURN_IF_ERROR(UpdateExecution(db, u, sequences));
   for (const auto& r : b.put_map_runs) RETURN_IF_ERROR(PutMapRun(db, r));
   return Status::Ok();

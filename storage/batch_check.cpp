@@ -40,6 +40,7 @@ Status CheckInserts(Connection& db, const WriteBatch& b, Overlay* overlay,
     if (exists) return AlreadyExists(r.arn);
     (*overlay)[r.arn] = 0;
   }
+  for (const ExecutionRecord& r : b.put_executions) overlay->emplace(r.arn, 0);  // no events
   return Status::Ok();
 }
 

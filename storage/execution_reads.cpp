@@ -85,7 +85,9 @@ Result<std::vector<ExecutionRecord>> SqliteStore::ListRunningExecutions() {
   return QueryAll<ExecutionRecord>(
       lease.db(),  // Served by the partial index executions_running: grouped by state
       // machine, in insertion order within each.
-      Select(kExecutionColumns, "FROM executions WHERE status = 'RUNNING'"), ReadExecutionRow);
+      // A map run's child executions run inside their parent, which resumes them.
+      Select(kExecutionColumns, "FROM executions WHERE status = 'RUNNING' AND map_run_arn = ''"),
+      ReadExecutionRow);
 }
 
 Result<int64_t> SqliteStore::CountOpenExecutions(const std::string& state_machine_arn) {

@@ -117,9 +117,10 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options) {
 bool WriteBatch::empty() const {
   return put_state_machines.empty() && delete_state_machines.empty() && put_revisions.empty() &&
          put_versions.empty() && delete_versions.empty() && put_aliases.empty() &&
-         delete_aliases.empty() && insert_executions.empty() && update_executions.empty() &&
-         append_events.empty() && put_activities.empty() && delete_activities.empty() &&
-         put_map_runs.empty() && put_tags.empty() && delete_tags.empty();
+         delete_aliases.empty() && insert_executions.empty() && put_executions.empty() &&
+         update_executions.empty() && append_events.empty() && put_activities.empty() &&
+         delete_activities.empty() && put_map_runs.empty() && put_tags.empty() &&
+         delete_tags.empty();
 }
 
 }  // namespace stepline::storage

@@ -280,6 +280,7 @@ void Execution::StartIterations(Frame& frame) {
     if (spec.distributed && index < parent.child_inputs.size()) parent.child_inputs[index] = input;
     child.pending = child.program->Find(child.program->start_at);
     child.raw_input = std::move(input);
+    if (spec.distributed) MapRunStep::ChildStarted(*this, parent, index, child.raw_input);
     Schedule(child.id);
     MapRunStep::CountStarted(*this, parent, index);
   }
@@ -292,6 +293,7 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
   bool succeeded = child.status == Frame::Status::kSucceeded;
   if (distributed) {
     MapRunStep::CountFinished(*this, parent, child.slot, succeeded);
+    MapRunStep::ChildFinished(*this, parent, child);
   }
   if (!succeeded && distributed) {
     ++parent.children_failed;

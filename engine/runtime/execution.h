@@ -71,6 +71,7 @@ struct MapRunRedrive {
   Json items;                         // Frame::items of the run
   bool selected = false;              // Frame::items_selected
   std::vector<bool> done;             // per iteration: succeeded before
+  std::vector<int64_t> starts;        // per iteration: how often it ran before
   std::vector<Json> outputs, inputs;  // per iteration (meaningful where done)
 };
 

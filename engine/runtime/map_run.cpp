@@ -37,10 +37,7 @@ std::optional<int64_t> Whole(std::optional<double> n) {
 // One iteration as the ResultWriter's SUCCEEDED_n / FAILED_n files list it.
 Json IterationEntry(const Frame& f, size_t i, const std::string& sm_arn, EpochMillis now) {
   bool failed = !f.child_errors[i].error.empty();
-  std::string exec = f.map_run_arn;
-  size_t at = exec.find(":mapRun:");
-  if (at != std::string::npos) exec.replace(at, 8, ":execution:");
-  exec = exec.substr(0, exec.rfind(':') + 1) + NewUuid();
+  std::string exec = MapRunStep::ChildArn(f, i);
   Json entry = {{"ExecutionArn", exec},
                 {"Input", DumpJson(f.child_inputs[i])},
                 {"InputDetails", {{"Included", true}}},
@@ -368,6 +365,13 @@ void MapRunStep::Track(Execution& ex, const Frame& f, const std::function<void(M
 }
 
 void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status) {
+  // Child executions that had not finished end with the run.
+  for (int id : f.children) {
+    const Frame& child = *ex.frames_[id];
+    if (child.status == Frame::Status::kRunning || child.status == Frame::Status::kAborted) {
+      ChildFinished(ex, f, child);
+    }
+  }
   if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
   EpochMillis now = ex.Now();
   bool closed = false;
@@ -527,6 +531,62 @@ void MapRunStep::Settle(Execution& ex, Frame& f, const storage::HistoryEvent& cl
   ex.CompleteCompound(f);
 }
 
+// ---------------------------------------------------------------- children
+
+std::string MapRunStep::ChildArn(const Frame& f, size_t index) {
+  std::string arn = f.map_run_arn;
+  size_t at = arn.find(":mapRun:");
+  if (at != std::string::npos) arn.replace(at, 8, ":execution:");
+  return arn.substr(0, arn.rfind(':') + 1) + NameUuid(f.map_run_arn + "#" + std::to_string(index));
+}
+
+namespace {
+bool RecordsChildren(const Frame& f) {
+  const auto& spec = f.state->as<asl::MapSpec>();
+  return spec.distributed && spec.execution_type != "EXPRESS" && !f.map_run_arn.empty();
+}
+}  // namespace
+
+void MapRunStep::ChildStarted(Execution& ex, const Frame& f, size_t index, const Json& input) {
+  if (!RecordsChildren(f)) return;
+  storage::ExecutionRecord r;
+  r.arn = ChildArn(f, index);
+  const std::string& label = f.state->as<asl::MapSpec>().label;
+  r.state_machine_arn =
+      ex.record_.state_machine_arn + "/" + (label.empty() ? f.state->name : label);
+  r.name = r.arn.substr(r.arn.rfind(':') + 1);
+  r.input = DumpJson(input);
+  r.start_date = ex.Now();
+  r.role_arn = ex.record_.role_arn;
+  r.map_run_arn = f.map_run_arn;
+  r.parent_execution_arn = ex.record_.arn;
+  // Redriven when it ran in an earlier attempt; a first run counts 0.
+  const MapRunRedrive* before = f.map_redrive.get();
+  if (before && before->map_run_arn == f.map_run_arn && index < before->starts.size()) {
+    r.redrive_count = before->starts[index];
+  }
+  if (r.redrive_count > 0) r.redrive_date = r.start_date;
+  ex.pending_.put_executions.push_back(std::move(r));
+}
+
+void MapRunStep::ChildFinished(Execution& ex, const Frame& f, const Frame& child) {
+  if (!RecordsChildren(f)) return;
+  storage::ExecutionUpdate u;
+  u.arn = ChildArn(f, child.slot);
+  u.stop_date = ex.Now();
+  if (child.status == Frame::Status::kSucceeded) {
+    u.status = "SUCCEEDED";
+    u.output = DumpJson(child.output);
+  } else if (child.status == Frame::Status::kFailed) {
+    u.status = "FAILED";
+    u.error = child.error.error;
+    u.cause = child.error.cause;
+  } else {
+    u.status = "ABORTED";
+  }
+  ex.pending_.update_executions.push_back(std::move(u));
+}
+
 Json MapRunStep::RedriveSnapshot(const Execution& ex, const Frame& f) {
   size_t n = f.items.size();
   std::vector<bool> done(n, false);
@@ -535,9 +595,17 @@ Json MapRunStep::RedriveSnapshot(const Execution& ex, const Frame& f) {
       done[i] = f.map_redrive->done[i];
     }
   }
+  std::vector<int64_t> starts(n, 0);
+  if (f.map_redrive && f.map_redrive->map_run_arn == f.map_run_arn) {
+    for (size_t i = 0; i < n && i < f.map_redrive->starts.size(); ++i) {
+      starts[i] = f.map_redrive->starts[i];
+    }
+  }
   for (int id : f.children) {
     const Frame& child = *ex.frames_[id];
-    if (child.status == Frame::Status::kSucceeded && child.slot < n) done[child.slot] = true;
+    if (child.slot >= n) continue;
+    ++starts[child.slot];
+    if (child.status == Frame::Status::kSucceeded) done[child.slot] = true;
   }
   Json indexes = Json::array(), outputs = Json::array(), inputs = Json::array();
   for (size_t i = 0; i < n; ++i) {
@@ -548,7 +616,8 @@ Json MapRunStep::RedriveSnapshot(const Execution& ex, const Frame& f) {
   }
   return {{"mapRunArn", f.map_run_arn},    {"items", f.items},
           {"selected", f.items_selected},  {"done", std::move(indexes)},
-          {"outputs", std::move(outputs)}, {"inputs", std::move(inputs)}};
+          {"outputs", std::move(outputs)}, {"inputs", std::move(inputs)},
+          {"starts", std::move(starts)}};
 }
 
 std::shared_ptr<const MapRunRedrive> MapRunStep::RedriveFrom(const Json& snapshot) {
@@ -561,6 +630,11 @@ std::shared_ptr<const MapRunRedrive> MapRunStep::RedriveFrom(const Json& snapsho
   r->selected = snapshot.value("selected", false);
   size_t n = r->items.size();
   r->done.assign(n, false);
+  r->starts.assign(n, 0);
+  const Json& starts = snapshot.value("starts", Json::array());
+  for (size_t i = 0; i < n && i < starts.size(); ++i) {
+    if (starts[i].is_number_integer()) r->starts[i] = starts[i].get<int64_t>();
+  }
   r->outputs.assign(n, Json());
   r->inputs.assign(n, Json());
   const Json& done = snapshot.value("done", Json::array());

@@ -52,6 +52,15 @@ class MapRunStep {
   // The engine data of a run's close event (see ReplaySettled).
   static Json CloseEngine(const Execution& ex);
 
+  // Child executions. A STANDARD run's iterations are child executions with
+  // records of their own (ListExecutions mapRunArn, DescribeExecution), no
+  // history of their own: RUNNING when started, then as they ended; those
+  // still running when the run closes are ABORTED. An iteration keeps its
+  // ARN (named from the run and its index) when it runs again.
+  static std::string ChildArn(const Frame& f, size_t index);
+  static void ChildStarted(Execution& ex, const Frame& f, size_t index, const Json& input);
+  static void ChildFinished(Execution& ex, const Frame& f, const Frame& child);
+
   // Redrive. A run that fails in its iterations stores, with its
   // MapRunFailed, what a redrive needs (RedriveSnapshot); replaying that
   // event gives the frame its MapRunRedrive back. A redrive of the parent

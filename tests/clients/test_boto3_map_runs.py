@@ -122,6 +122,20 @@ class Boto3MapRuns(unittest.TestCase):
         self.assertEqual(run["itemCounts"]["pending"], 0)
         self.assertEqual(run["executionCounts"]["succeeded"], 3)
         self.assertEqual(run["maxConcurrency"], 0)
+        # The iterations are child executions, listed by their map run.
+        children = self.sfn.list_executions(mapRunArn=listed["mapRunArn"])["executions"]
+        self.assertEqual(len(children), 3)
+        for child in children:
+            self.assertEqual(child["status"], "SUCCEEDED")
+            self.assertEqual(child["mapRunArn"], listed["mapRunArn"])
+            self.assertIn(":execution:mr-pass/Run:", child["executionArn"])
+            self.assertEqual(child["stateMachineArn"], listed["stateMachineArn"])
+        described = [self.sfn.describe_execution(executionArn=c["executionArn"]) for c in children]
+        self.assertEqual(sorted(d["input"] for d in described), ["1", "2", "3"])
+        self.assertEqual(sorted(d["output"] for d in described), ["1", "2", "3"])
+        self.assertNotIn(execution, [c["executionArn"] for c in children])
+        parents = self.sfn.list_executions(stateMachineArn=listed["stateMachineArn"].rsplit("/", 1)[0])
+        self.assertEqual([e["executionArn"] for e in parents["executions"]], [execution])
 
     def test_tolerated_failures_are_counted(self):
         execution = self.run_machine("mr-fail", FAILING_MAP, [1, 2, 3])
@@ -171,6 +185,10 @@ class Boto3MapRuns(unittest.TestCase):
         self.assertEqual(run["executionCounts"]["succeeded"], 3)
         self.assertEqual(run["executionCounts"]["failed"], 0)
         self.assertEqual(len(self.sfn.list_map_runs(executionArn=execution)["mapRuns"]), 1)
+        children = self.sfn.list_executions(mapRunArn=arn)["executions"]
+        self.assertEqual(sorted(c["redriveCount"] for c in children), [0, 0, 1])  # item 2 again
+        self.assertEqual(self.sfn.list_executions(mapRunArn=arn, redriveFilter="REDRIVEN")
+                         ["executions"][0]["status"], "SUCCEEDED")
         events = self.sfn.get_execution_history(executionArn=execution)["events"]
         types = [e["type"] for e in events]
         self.assertEqual(types.count("MapRunStarted"), 1)

@@ -211,6 +211,40 @@ TEST_CASE("an execution reads back with every field, then its update", "[storage
   CHECK((*again)->redrive_date == 6000);
 }
 
+TEST_CASE("a child execution is put (insert or replace), updated, and never resumed", "[storage]") {
+  auto store = OpenOrDie(":memory:");
+  ExecutionRecord child = testing::SampleExecution("child-1");
+  child.map_run_arn = "m-arn";
+  WriteBatch first;  // started and finished in one batch
+  first.put_executions.push_back(child);
+  first.update_executions.push_back(testing::Succeeded(child.arn));
+  CommitOk(*store, std::move(first));
+  CHECK((*store->GetExecution(child.arn))->status == "SUCCEEDED");
+
+  child.redrive_count = 1;  // runs again under the same ARN
+  WriteBatch again;
+  again.put_executions.push_back(child);
+  CommitOk(*store, std::move(again));
+  auto got = store->GetExecution(child.arn);
+  CHECK((*got)->status == "RUNNING");
+  CHECK((*got)->redrive_count == 1);
+  CHECK_FALSE((*got)->output.has_value());
+
+  WriteBatch parent;
+  parent.insert_executions.push_back(testing::SampleExecution("parent"));
+  CommitOk(*store, std::move(parent));
+  auto running = store->ListRunningExecutions();
+  REQUIRE(running.ok());
+  REQUIRE(running->size() == 1);  // the parent resumes its children itself
+  CHECK((*running)[0].name == "parent");
+  ExecutionQuery query;
+  query.map_run_arn = "m-arn";
+  auto listed = store->ListExecutions(query);
+  REQUIRE(listed.ok());
+  REQUIRE(listed->items.size() == 1);
+  CHECK(listed->items[0].arn == child.arn);
+}
+
 TEST_CASE("updating an unknown execution is ExecutionDoesNotExist", "[storage]") {
   auto store = OpenOrDie(":memory:");
   WriteBatch update;

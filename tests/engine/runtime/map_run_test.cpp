@@ -517,3 +517,68 @@ TEST_CASE("the map-run registry keeps a bounded number of closed runs; the store
   CHECK(all[4].status == "RUNNING");
   store->Close();
 }
+
+TEST_CASE("a STANDARD map run's iterations are child executions with records of their own") {
+  FakeS3 s3;
+  Harness h(Dispatcher(s3));
+  std::string processor = R"({"C":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":2,
+      "Next":"F"}],"Default":"P"},"P":{"Type":"Pass","End":true},
+      "F":{"Type":"Fail","Error":"Two","Cause":"no twos"}})";
+  auto o = h.Run(Machine(R"("Label":"L","ToleratedFailureCount":1,
+      "ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out"}})",
+                         processor),
+                 "[1,2,3]");
+  REQUIRE(o.status == "SUCCEEDED");
+  std::string run = Out(o)["MapRunArn"];
+  storage::ExecutionQuery query;
+  query.map_run_arn = run;
+  auto page = h.store().ListExecutions(query);
+  REQUIRE(page.ok());
+  REQUIRE(page->items.size() == 3);
+  std::map<std::string, storage::ExecutionRecord> by_input;
+  for (const auto& r : page->items) by_input[r.input] = r;
+  const auto& failed = by_input.at("2");
+  CHECK(failed.status == "FAILED");
+  CHECK(failed.error == std::optional<std::string>("Two"));
+  CHECK(failed.cause == std::optional<std::string>("no twos"));
+  CHECK(by_input.at("3").status == "SUCCEEDED");
+  CHECK(by_input.at("3").output == std::optional<std::string>("3"));
+  for (const auto& [input, r] : by_input) {
+    CHECK(r.map_run_arn == run);
+    CHECK(r.parent_execution_arn == h.arn());
+    CHECK(r.state_machine_arn.find(":stateMachine:tasks/L") != std::string::npos);
+    CHECK(r.arn.find(":execution:tasks/L:" + r.name) != std::string::npos);
+    CHECK(r.stop_date.has_value());
+  }
+  // The ResultWriter names the same child executions.
+  std::string id = run.substr(run.rfind(':') + 1);
+  Json failures = Json::parse(s3.objects.at("out/" + id + "/FAILED_0.json"));
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0]["ExecutionArn"] == failed.arn);
+  // Children are not executions of their own to resume after a restart.
+  auto running = h.store().ListRunningExecutions();
+  REQUIRE(running.ok());
+  CHECK(running->empty());
+}
+
+TEST_CASE("child executions still running when their map run fails end ABORTED") {
+  FakeS3 s3;
+  Harness h(Dispatcher(s3), 1.0);
+  std::string processor = R"({"C":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":2,
+      "Next":"F"}],"Default":"W"},"W":{"Type":"Wait","Seconds":3600,"End":true},
+      "F":{"Type":"Fail","Error":"Two"}})";
+  auto o = h.Run(Machine(R"("MaxConcurrency":2)", processor), "[1,2,3]");
+  REQUIRE(o.status == "FAILED");
+  std::string run;
+  for (const auto& e : h.History()) {
+    if (e.type == "MapRunStarted") run = e.details["mapRunArn"];
+  }
+  storage::ExecutionQuery query;
+  query.map_run_arn = run;
+  auto page = h.store().ListExecutions(query);
+  REQUIRE(page.ok());
+  std::map<std::string, std::string> status;
+  for (const auto& r : page->items) status[r.input] = r.status;
+  // Item 3 never started (MaxConcurrency 2): no child execution for it.
+  CHECK(status == std::map<std::string, std::string>{{"1", "ABORTED"}, {"2", "FAILED"}});
+}

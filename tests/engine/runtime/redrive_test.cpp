@@ -341,6 +341,19 @@ TEST_CASE("a redriven distributed Map redrives its map run: the failed iteration
   CHECK(run->executions.succeeded == 3);
   CHECK(run->executions.failed == 0);
   CHECK(run->executions.aborted == 0);
+  // The child executions: the failed one redriven under its own ARN; item 3
+  // ran for the first time.
+  storage::ExecutionQuery children;
+  children.map_run_arn = run_arn;
+  auto listed = h.store().ListExecutions(children).value().items;
+  REQUIRE(listed.size() == 3);
+  std::map<std::string, int64_t> redrives;
+  for (const auto& child : listed) {
+    CHECK(child.status == "SUCCEEDED");
+    redrives[child.input] = child.redrive_count;
+  }
+  CHECK(redrives == std::map<std::string, int64_t>{
+                        {R"({"item":1})", 0}, {R"({"item":2})", 1}, {R"({"item":3})", 0}});
 
   // A new engine on the same store answers for the run from the stored record.
   Harness later(fake, 0.0, store.get());
