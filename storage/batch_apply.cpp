@@ -125,9 +125,15 @@ Status DeleteByArn(Connection& db, const char* sql, const std::string& arn) {
   "parent_execution_arn, trace_header, redrive_count, redrive_date, attributes) "        \
   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
-// `replace`: WriteBatch::put_executions (no history, so no sequence to track).
+// `replace`: WriteBatch::put_executions, whose history starts over too.
 Status InsertExecution(Connection& db, const ExecutionRecord& r, SequenceCache* sequences,
                        bool replace = false) {
+  if (replace) {
+    RETURN_IF_ERROR(RunSql(db,
+                           "DELETE FROM history_events WHERE execution_id = "
+                           "(SELECT id FROM executions WHERE arn = ?)",
+                           "reset history", r.arn));
+  }
   ASSIGN_OR_RETURN(Stmt stmt,
                    db.PrepareStatic(replace ? "INSERT OR REPLACE INTO " STEPLINE_EXECUTION_COLUMNS
                                             : "INSERT INTO " STEPLINE_EXECUTION_COLUMNS));
@@ -138,7 +144,7 @@ Status InsertExecution(Connection& db, const ExecutionRecord& r, SequenceCache* 
                r.parent_execution_arn, r.trace_header, r.redrive_count, r.redrive_date, attributes);
   int rc = stmt.Step();
   if (rc == SQLITE_DONE) {
-    if (!replace) sequences->Set(r.arn, {sqlite3_last_insert_rowid(db.raw()), 0});
+    sequences->Set(r.arn, {sqlite3_last_insert_rowid(db.raw()), 0});
     return Status::Ok();
   }
   if (IsConstraint(db)) return AlreadyExists(r.arn);

@@ -153,8 +153,9 @@ struct WriteBatch {
   std::vector<std::string> delete_aliases;
   std::vector<ExecutionRecord>
       insert_executions;  // fails (kExecutionAlreadyExists) on duplicate arn
-  // Insert or replace, for records that have no history of their own (a
-  // map run's child executions, written again when an iteration re-runs).
+  // Insert or replace, the stored history dropped with the old record: a map
+  // run's child executions, whose record and history start over when an
+  // iteration runs again.
   std::vector<ExecutionRecord> put_executions;
   std::vector<ExecutionUpdate> update_executions;
   std::vector<EventAppend> append_events;

@@ -273,14 +273,15 @@ void Execution::StartIterations(Frame& frame) {
     Frame& child = NewFrame(frame.id, index, spec.processor.get());
     child.silent = spec.distributed;
     frame.children.push_back(child.id);
-    Emit(child, "MapIterationStarted", IterationDetails(frame, index));
+    // A distributed iteration is a child execution: no iteration events.
+    if (!spec.distributed) Emit(child, "MapIterationStarted", IterationDetails(frame, index));
     const Json& item = frame.items[index];
     Json input = frame.items_selected ? item : SelectItem(*frames_[frame.id], index, item);
     Frame& parent = *frames_[frame.id];
     if (spec.distributed && index < parent.child_inputs.size()) parent.child_inputs[index] = input;
     child.pending = child.program->Find(child.program->start_at);
     child.raw_input = std::move(input);
-    if (spec.distributed) MapRunStep::ChildStarted(*this, parent, index, child.raw_input);
+    if (spec.distributed) MapRunStep::ChildStarted(*this, parent, child);
     Schedule(child.id);
     MapRunStep::CountStarted(*this, parent, index);
   }
@@ -303,7 +304,7 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
     if (succeeded) parent.child_outputs[child.slot] = child.output;
     ++parent.children_done;
     if (!child.silent) parent.cursor = child.cursor;
-    if (map) {
+    if (map && !distributed) {
       int64_t id =
           Emit(child, "MapIterationSucceeded", IterationDetails(parent, child.slot), false);
       if (parent.children_done == parent.items.size()) parent.compound_started_cursor = id;
@@ -323,14 +324,19 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
   // AWS chains every event of the abort to the failure event, and a Task
   // state that failed without Catch is aborted last, before Map/ParallelStateFailed.
   if (!child.silent) parent.cursor = child.cursor;
-  if (map) Emit(child, "MapIterationFailed", IterationDetails(parent, child.slot), false);
+  if (map && !distributed) {
+    Emit(child, "MapIterationFailed", IterationDetails(parent, child.slot), false);
+  }
   for (int id : parent.children) {
     Frame& sibling = *frames_[id];
     if (sibling.status != Frame::Status::kRunning) continue;
-    AbortFrames(id, AbortEvents::kBranch, parent.cursor);
-    if (map) Emit(sibling, "MapIterationAborted", IterationDetails(parent, sibling.slot), false);
+    // Child executions end ABORTED when the run closes (MapRunStep::Close).
+    AbortFrames(id, distributed ? AbortEvents::kNone : AbortEvents::kBranch, parent.cursor);
+    if (map && !distributed) {
+      Emit(sibling, "MapIterationAborted", IterationDetails(parent, sibling.slot), false);
+    }
   }
-  if (child.state && child.state->type == asl::StateType::kTask) {
+  if (!distributed && child.state && child.state->type == asl::StateType::kTask) {
     Emit(child, "TaskStateAborted", nullptr, false);
   }
   StatesError error = child.error;

@@ -118,7 +118,8 @@ void Execution::AbortNow(std::optional<std::string> error, std::optional<std::st
 
 int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, bool advance,
                         Json engine, const storage::HistoryEvent** replayed) {
-  if (frame.silent) return 0;
+  if (frame.silent)
+    return frame.child_log < 0 ? 0 : EmitChild(frame, type, std::move(details), advance);
   if (replaying_ && replay_pos_ < replay_.size()) {
     const storage::HistoryEvent& stored = replay_[replay_pos_++];
     if (stored.type != type || stored.id != last_event_id_ + 1) {
@@ -155,9 +156,36 @@ int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, boo
   engine["f"] = frame.id;
   event.engine = std::move(engine);
   if (advance) frame.cursor = event.id;
-  if (pending_.append_events.empty()) pending_.append_events.push_back({record_.arn, {}});
+  if (pending_.append_events.empty() ||
+      pending_.append_events.back().execution_arn != record_.arn) {
+    pending_.append_events.push_back({record_.arn, {}});
+  }
   pending_.append_events.back().events.push_back(std::move(event));
   return last_event_id_;
+}
+
+// An event of a map run's child execution: its own history, ids and
+// cursors; written live, also while the parent replays (the iterations of
+// a run that was open re-run from their start, see map_run.h).
+int64_t Execution::EmitChild(Frame& frame, const std::string& type, Json details, bool advance) {
+  if (!child_logs_) return 0;
+  auto it = child_logs_->find(frame.child_log);
+  if (it == child_logs_->end()) return 0;
+  ChildLog& log = it->second;
+  int64_t id = ++log.last_id;
+  storage::HistoryEvent event;
+  event.id = id;
+  event.previous_event_id = frame.cursor;
+  event.timestamp = services_.clock->NowMillis();
+  event.type = type;
+  event.details = std::move(details);
+  event.engine = Json::object();
+  if (advance) frame.cursor = event.id;
+  if (pending_.append_events.empty() || pending_.append_events.back().execution_arn != log.arn) {
+    pending_.append_events.push_back({log.arn, {}});
+  }
+  pending_.append_events.back().events.push_back(std::move(event));
+  return id;
 }
 
 void Execution::Flush() {
@@ -233,6 +261,7 @@ Frame& Execution::NewFrame(int parent, size_t slot, const asl::Program* program)
   if (parent >= 0) {
     frame->cursor = frames_[parent]->cursor;
     frame->silent = frames_[parent]->silent;
+    frame->child_log = frames_[parent]->child_log;
   }
   frames_.push_back(std::move(frame));
   return *frames_.back();

@@ -83,6 +83,9 @@ struct Frame {
   int parent = -1;      // -1 for the root frame
   size_t slot = 0;      // branch / iteration index within the parent
   bool silent = false;  // distributed Map iteration: its events are not in this history
+  // Distributed Map iteration (and the frames under it): the id of the
+  // iteration's root frame, whose child execution history gets its events.
+  int child_log = -1;
   const asl::Program* program = nullptr;
   Status status = Status::kRunning;
 
@@ -295,6 +298,14 @@ class Execution : public std::enable_shared_from_this<Execution> {
   int64_t last_event_id_ = 0;
   EpochMillis last_event_time_ = 0;  // timestamp of the last emitted (or replayed) event
   storage::WriteBatch pending_;
+  // Histories of the running child executions of map runs, by the id of the
+  // iteration's root frame (allocated with the first one).
+  struct ChildLog {
+    std::string arn;
+    int64_t last_id = 0;
+  };
+  std::unique_ptr<std::map<int, ChildLog>> child_logs_;
+  int64_t EmitChild(Frame& frame, const std::string& type, Json details, bool advance);
   // Task dispatches per state name (the mocked responses' invocation number);
   // replay recounts them, as it re-runs every dispatch decision.
   std::map<std::string, int64_t> task_invocations_;

@@ -369,7 +369,7 @@ void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status)
   for (int id : f.children) {
     const Frame& child = *ex.frames_[id];
     if (child.status == Frame::Status::kRunning || child.status == Frame::Status::kAborted) {
-      ChildFinished(ex, f, child);
+      ChildFinished(ex, f, *ex.frames_[id]);
     }
   }
   if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
@@ -547,16 +547,17 @@ bool RecordsChildren(const Frame& f) {
 }
 }  // namespace
 
-void MapRunStep::ChildStarted(Execution& ex, const Frame& f, size_t index, const Json& input) {
+void MapRunStep::ChildStarted(Execution& ex, const Frame& f, Frame& child) {
   if (!RecordsChildren(f)) return;
+  size_t index = child.slot;
   storage::ExecutionRecord r;
   r.arn = ChildArn(f, index);
   const std::string& label = f.state->as<asl::MapSpec>().label;
   r.state_machine_arn =
       ex.record_.state_machine_arn + "/" + (label.empty() ? f.state->name : label);
   r.name = r.arn.substr(r.arn.rfind(':') + 1);
-  r.input = DumpJson(input);
-  r.start_date = ex.Now();
+  r.input = DumpJson(child.raw_input);
+  r.start_date = ex.services_.clock->NowMillis();
   r.role_arn = ex.record_.role_arn;
   r.map_run_arn = f.map_run_arn;
   r.parent_execution_arn = ex.record_.arn;
@@ -566,25 +567,44 @@ void MapRunStep::ChildStarted(Execution& ex, const Frame& f, size_t index, const
     r.redrive_count = before->starts[index];
   }
   if (r.redrive_count > 0) r.redrive_date = r.start_date;
+  // Its history starts again with each run (put replaces the record and its events).
+  if (!ex.child_logs_) ex.child_logs_ = std::make_unique<std::map<int, Execution::ChildLog>>();
+  (*ex.child_logs_)[child.id] = {r.arn, 0};
+  child.child_log = child.id;
+  child.cursor = 0;
+  Json details = {
+      {"input", r.input}, {"inputDetails", {{"truncated", false}}}, {"roleArn", r.role_arn}};
   ex.pending_.put_executions.push_back(std::move(r));
+  ex.EmitChild(child, "ExecutionStarted", std::move(details), true);
 }
 
-void MapRunStep::ChildFinished(Execution& ex, const Frame& f, const Frame& child) {
-  if (!RecordsChildren(f)) return;
+void MapRunStep::ChildFinished(Execution& ex, const Frame& f, Frame& child) {
+  if (!RecordsChildren(f) || !ex.child_logs_) return;
+  auto log = ex.child_logs_->find(child.id);
+  if (log == ex.child_logs_->end()) return;  // finished already (or not started here)
   storage::ExecutionUpdate u;
-  u.arn = ChildArn(f, child.slot);
-  u.stop_date = ex.Now();
+  u.arn = log->second.arn;
+  u.stop_date = ex.services_.clock->NowMillis();
   if (child.status == Frame::Status::kSucceeded) {
     u.status = "SUCCEEDED";
     u.output = DumpJson(child.output);
+    ex.EmitChild(child, "ExecutionSucceeded",
+                 {{"output", *u.output}, {"outputDetails", {{"truncated", false}}}}, true);
   } else if (child.status == Frame::Status::kFailed) {
     u.status = "FAILED";
     u.error = child.error.error;
     u.cause = child.error.cause;
+    Json details = Json::object();
+    if (!child.error.error.empty()) details["error"] = child.error.error;
+    if (child.error.cause) details["cause"] = *child.error.cause;
+    ex.EmitChild(child, "ExecutionFailed", std::move(details), true);
   } else {
     u.status = "ABORTED";
+    ex.EmitChild(child, "ExecutionAborted", Json::object(), true);
   }
   ex.pending_.update_executions.push_back(std::move(u));
+  ex.child_logs_->erase(log);
+  if (ex.child_logs_->empty()) ex.child_logs_.reset();
 }
 
 Json MapRunStep::RedriveSnapshot(const Execution& ex, const Frame& f) {

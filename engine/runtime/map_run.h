@@ -53,13 +53,15 @@ class MapRunStep {
   static Json CloseEngine(const Execution& ex);
 
   // Child executions. A STANDARD run's iterations are child executions with
-  // records of their own (ListExecutions mapRunArn, DescribeExecution), no
-  // history of their own: RUNNING when started, then as they ended; those
-  // still running when the run closes are ABORTED. An iteration keeps its
-  // ARN (named from the run and its index) when it runs again.
+  // records and histories of their own (ListExecutions mapRunArn,
+  // DescribeExecution, GetExecutionHistory): ExecutionStarted, the
+  // iteration's state events (Execution::EmitChild, through the frames'
+  // child_log), then ExecutionSucceeded / Failed, or Aborted when the run
+  // closes first. An iteration keeps its ARN (named from the run and its
+  // index) when it runs again; its record and history start over.
   static std::string ChildArn(const Frame& f, size_t index);
-  static void ChildStarted(Execution& ex, const Frame& f, size_t index, const Json& input);
-  static void ChildFinished(Execution& ex, const Frame& f, const Frame& child);
+  static void ChildStarted(Execution& ex, const Frame& f, Frame& child);
+  static void ChildFinished(Execution& ex, const Frame& f, Frame& child);
 
   // Redrive. A run that fails in its iterations stores, with its
   // MapRunFailed, what a redrive needs (RedriveSnapshot); replaying that

@@ -134,6 +134,11 @@ class Boto3MapRuns(unittest.TestCase):
         self.assertEqual(sorted(d["input"] for d in described), ["1", "2", "3"])
         self.assertEqual(sorted(d["output"] for d in described), ["1", "2", "3"])
         self.assertNotIn(execution, [c["executionArn"] for c in children])
+        history = self.sfn.get_execution_history(executionArn=children[0]["executionArn"])["events"]
+        self.assertEqual([e["type"] for e in history],
+                         ["ExecutionStarted", "PassStateEntered", "PassStateExited",
+                          "ExecutionSucceeded"])
+        self.assertEqual(history[0]["executionStartedEventDetails"]["roleArn"], ROLE)
         parents = self.sfn.list_executions(stateMachineArn=listed["stateMachineArn"].rsplit("/", 1)[0])
         self.assertEqual([e["executionArn"] for e in parents["executions"]], [execution])
 

@@ -411,6 +411,24 @@ TEST_CASE("a restart while the map run's iterations are in flight reads the item
   for (const auto& e : events) types.push_back(e.type);
   CHECK(std::count(types.begin(), types.end(), "MapRunStarted") == 1);
   CHECK(types.back() == "ExecutionSucceeded");
+  // The child executions ran again under their ARNs; each history started over.
+  std::string run;
+  for (const auto& e : events) {
+    if (e.type == "MapRunStarted") run = e.details["mapRunArn"];
+  }
+  storage::ExecutionQuery query;
+  query.map_run_arn = run;
+  std::vector<storage::ExecutionRecord> children = store->ListExecutions(query).value().items;
+  REQUIRE(children.size() == 3);
+  for (const auto& child : children) {
+    CHECK(child.status == "SUCCEEDED");
+    std::vector<storage::HistoryEvent> history = store->LoadEvents(child.arn).value();
+    REQUIRE(!history.empty());
+    CHECK(history.front().type == "ExecutionStarted");
+    CHECK(history.back().type == "ExecutionSucceeded");
+    for (size_t i = 0; i < history.size(); ++i) CHECK(history[i].id == static_cast<int64_t>(i + 1));
+  }
+  CHECK(store->ListRunningExecutions().value().empty());
   store->Close();
 }
 
@@ -550,6 +568,27 @@ TEST_CASE("a STANDARD map run's iterations are child executions with records of 
     CHECK(r.arn.find(":execution:tasks/L:" + r.name) != std::string::npos);
     CHECK(r.stop_date.has_value());
   }
+  // Each has a history of its own, numbered from 1.
+  auto shape = [&](const std::string& arn) {
+    Lines out;
+    std::vector<storage::HistoryEvent> events = h.store().LoadEvents(arn).value();
+    for (const auto& e : events) {
+      out.push_back(std::to_string(e.id) + ":" + std::to_string(e.previous_event_id) + ":" +
+                    e.type);
+    }
+    return out;
+  };
+  CHECK(shape(by_input.at("3").arn) == Lines{"1:0:ExecutionStarted", "2:1:ChoiceStateEntered",
+                                             "3:2:ChoiceStateExited", "4:3:PassStateEntered",
+                                             "5:4:PassStateExited", "6:5:ExecutionSucceeded"});
+  CHECK(shape(failed.arn) == Lines{"1:0:ExecutionStarted", "2:1:ChoiceStateEntered",
+                                   "3:2:ChoiceStateExited", "4:3:FailStateEntered",
+                                   "5:4:ExecutionFailed"});
+  auto failed_events = h.store().LoadEvents(failed.arn).value();
+  CHECK(failed_events.back().details == Json({{"error", "Two"}, {"cause", "no twos"}}));
+  CHECK(failed_events.front().details["input"] == "2");
+  // The parent's history has the run, not the iterations.
+  for (const auto& e : h.History()) CHECK(e.type.rfind("MapIteration", 0) == std::string::npos);
   // The ResultWriter names the same child executions.
   std::string id = run.substr(run.rfind(':') + 1);
   Json failures = Json::parse(s3.objects.at("out/" + id + "/FAILED_0.json"));
@@ -581,4 +620,13 @@ TEST_CASE("child executions still running when their map run fails end ABORTED")
   for (const auto& r : page->items) status[r.input] = r.status;
   // Item 3 never started (MaxConcurrency 2): no child execution for it.
   CHECK(status == std::map<std::string, std::string>{{"1", "ABORTED"}, {"2", "FAILED"}});
+  for (const auto& r : page->items) {
+    if (r.input != "1") continue;
+    std::vector<std::string> types;
+    std::vector<storage::HistoryEvent> events = h.store().LoadEvents(r.arn).value();
+    for (const auto& e : events) types.push_back(e.type);
+    CHECK(types == std::vector<std::string>{"ExecutionStarted", "ChoiceStateEntered",
+                                            "ChoiceStateExited", "WaitStateEntered",
+                                            "ExecutionAborted"});
+  }
 }
