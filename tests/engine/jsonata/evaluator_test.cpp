@@ -163,3 +163,10 @@ TEST_CASE("regular expressions match characters, not bytes") {
   REQUIRE(dots);
   CHECK(*dots == Json::parse(R"(["✓","✓"])"));
 }
+
+TEST_CASE("$fromMillis outside the Date range is undefined, not undefined behaviour") {
+  // Found by fuzz_jsonata in CI (UBSan: infinity cast to an integer).
+  CHECK(Eval("$fromMillis(1522703100000/0, '[F0] [FNn]')") == std::nullopt);
+  CHECK(Eval("$fromMillis(1e300)") == std::nullopt);
+  CHECK(Eval("$fromMillis(0)") == Json("1970-01-01T00:00:00.000Z"));
+}
