@@ -62,6 +62,13 @@ std::shared_ptr<FakeDispatcher> FailOnceFor(std::set<int> failing) {
   });
 }
 
+// A distributed Map running a Task per item ({"item": n}), one at a time.
+const char* kDistributedOneAtATime = R"({"StartAt":"M","States":{
+    "M":{"Type":"Map","MaxConcurrency":1,"ItemSelector":{"item.$":"$$.Map.Item.Value"},
+         "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+           "StartAt":"T","States":{"T":{"Type":"Task","Resource":"FN","End":true}}},
+         "End":true}}})";
+
 }  // namespace
 
 TEST_CASE("a redrive re-runs the failed Task, not the states before it, and keeps the history") {
@@ -300,11 +307,7 @@ TEST_CASE("a Map stopped mid-iteration replays its aborts and re-runs the aborte
 
 TEST_CASE("a redriven distributed Map redrives its map run: the failed iterations only") {
   auto fake = FailOnceFor({2});
-  std::string def = WithFn(R"({"StartAt":"M","States":{
-      "M":{"Type":"Map","MaxConcurrency":1,"ItemSelector":{"item.$":"$$.Map.Item.Value"},
-           "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
-             "StartAt":"T","States":{"T":{"Type":"Task","Resource":"FN","End":true}}},
-           "End":true}}})");
+  std::string def = WithFn(kDistributedOneAtATime);
   auto store = StoreWith(def);
   Harness h(fake, 0.0, store.get());
   REQUIRE(h.Run(def, "[1,2,3]").status == "FAILED");
@@ -424,11 +427,7 @@ TEST_CASE("a map run redriven three times keeps what each attempt got done") {
     }
     return std::optional<TaskOutcome>(Ok(item * 10));
   });
-  std::string def = WithFn(R"({"StartAt":"M","States":{
-      "M":{"Type":"Map","MaxConcurrency":1,"ItemSelector":{"item.$":"$$.Map.Item.Value"},
-           "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
-             "StartAt":"T","States":{"T":{"Type":"Task","Resource":"FN","End":true}}},
-           "End":true}}})");
+  std::string def = WithFn(kDistributedOneAtATime);
   auto store = StoreWith(def);
   Harness h(fake, 0.0, store.get());
   REQUIRE(h.Run(def, "[0,1,2]").status == "FAILED");
