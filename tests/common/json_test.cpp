@@ -1,6 +1,9 @@
 #include "common/json.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+#include <vector>
 
 #include "common/limits.h"
 
@@ -55,4 +58,76 @@ TEST_CASE("invalid UTF-8 is replaced when dumping instead of throwing") {
 TEST_CASE("JsonDepth counts containers") {
   CHECK(stepline::JsonDepth(Json(1)) == 0);
   CHECK(stepline::JsonDepth(Json::parse("[[1],{\"a\":[2]}]")) == 3);
+}
+
+namespace {
+std::string NlohmannDump(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// A random value of every JSON type, with strings full of what needs
+// escaping (quotes, backslashes, control bytes, DEL, non-ASCII, bad UTF-8).
+Json RandomValue(std::mt19937& rng, int depth) {
+  static const std::vector<std::string> pieces = {"a",
+                                                  "\"",
+                                                  "\\",
+                                                  "\n",
+                                                  "\t",
+                                                  "\b",
+                                                  "\f",
+                                                  "\r",
+                                                  std::string(1, '\0'),
+                                                  "\x01",
+                                                  "\x1f",
+                                                  "\x7f",
+                                                  "/",
+                                                  "\xC3\xA9",
+                                                  "\xF0\x9F\x98\x80",
+                                                  "\xE2\x80\xA8",
+                                                  "\xFF",
+                                                  "\xC0\xAF",
+                                                  "\xED\xA0\x80"};
+  switch (rng() % (depth > 3 ? 6 : 8)) {
+    case 0:
+      return nullptr;
+    case 1:
+      return rng() % 2 == 0;
+    case 2:
+      return static_cast<int64_t>(rng()) - static_cast<int64_t>(rng()) * 4096;
+    case 3:
+      return static_cast<uint64_t>(rng()) << 32 | rng();
+    case 4:
+      return std::ldexp(static_cast<double>(rng()) - 2e9, static_cast<int>(rng() % 80) - 40);
+    case 5: {
+      std::string s;
+      for (unsigned n = rng() % 8; n > 0; --n) s += pieces[rng() % pieces.size()];
+      return s;
+    }
+    case 6: {
+      Json a = Json::array();
+      for (unsigned n = rng() % 5; n > 0; --n) a.push_back(RandomValue(rng, depth + 1));
+      return a;
+    }
+    default: {
+      Json o = Json::object();
+      for (unsigned n = rng() % 5; n > 0; --n) {
+        o[NlohmannDump(RandomValue(rng, 9))] = RandomValue(rng, depth + 1);
+      }
+      return o;
+    }
+  }
+}
+}  // namespace
+
+TEST_CASE("DumpJson prints exactly what nlohmann's compact dump prints") {
+  CHECK(DumpJson(Json::parse(R"({"k":[1,-2,18446744073709551615,1.5,1e300,"x\u0001y"]})")) ==
+        R"({"k":[1,-2,18446744073709551615,1.5,1e+300,"x\u0001y"]})");
+  CHECK(DumpJson(Json(std::nan(""))) == "null");
+  CHECK(DumpJson(Json::object()) == "{}");
+  CHECK(DumpJson(Json::array()) == "[]");
+  std::mt19937 rng(20261203);
+  for (int i = 0; i < 20000; ++i) {
+    Json j = RandomValue(rng, 0);
+    REQUIRE(DumpJson(j) == NlohmannDump(j));
+  }
 }
