@@ -210,9 +210,9 @@ void Execution::StartMapRun(Frame& frame) {
                           "ToleratedFailurePercentage must be between 0 and 100.");
   }
   std::string sm_name = record_.state_machine_arn.substr(record_.state_machine_arn.rfind(':') + 1);
-  std::string run = "arn:aws:states:" + services_.options.region + ":" + services_.options.account +
-                    ":mapRun:" + sm_name + "/" + (spec.label.empty() ? NewUuid() : spec.label) +
-                    ":" + NewUuid();
+  std::string run = "arn:aws:states:" + services_->options.region + ":" +
+                    services_->options.account + ":mapRun:" + sm_name + "/" +
+                    (spec.label.empty() ? NewUuid() : spec.label) + ":" + NewUuid();
   frame.tolerated_count = count;
   frame.tolerated_percentage = percentage;
   frame.map_run_arn = run;

@@ -25,7 +25,8 @@ class Engine final : public ExecutionEngine {
             registry_, std::chrono::milliseconds(options_.activity_poll_millis),
             [this](const ActivityWork& work, const std::string& worker,
                    ActivityQueue::Taken taken) { Deliver(work, worker, std::move(taken)); }),
-        map_runs_(&store) {}
+        map_runs_(&store),
+        services_(MakeServices()) {}
 
   void Start(storage::ExecutionRecord record, std::shared_ptr<const asl::StateMachine> machine,
              std::function<void(Status)> started,
@@ -38,7 +39,7 @@ class Engine final : public ExecutionEngine {
                        "Execution Already Exists: '" + execution->arn() + "'"));
         return;
       }
-      running_[execution->arn()] = execution;
+      Register(execution);
       net::post(execution->strand(), [execution, started = std::move(started),
                                       finished = std::move(finished)]() mutable {
         execution->Begin(std::move(started), std::move(finished));
@@ -181,7 +182,7 @@ class Engine final : public ExecutionEngine {
     request->record.status = "RUNNING";
     auto execution =
         std::make_shared<Execution>(Services(), std::move(request->record), request->machine);
-    running_[execution->arn()] = execution;
+    Register(execution);
     net::post(execution->strand(), [execution, request,
                                     events = std::move(events).value()]() mutable {
       execution->Redrive(std::move(events), std::move(request->token), std::move(request->done));
@@ -205,7 +206,7 @@ class Engine final : public ExecutionEngine {
       return false;
     }
     auto execution = std::make_shared<Execution>(Services(), std::move(record), *machine);
-    running_[execution->arn()] = execution;
+    Register(execution);
     net::post(execution->strand(), [execution, events = std::move(events).value()]() mutable {
       execution->Resume(std::move(events), nullptr);
     });
@@ -224,17 +225,26 @@ class Engine final : public ExecutionEngine {
     });
   }
 
-  ExecutionServices Services() {
-    ExecutionServices services{&io_, &store_, &clock_, options_, nullptr, nullptr};
-    services.map_runs = &map_runs_;
-    services.on_closed = [this](const std::string& arn) {
+  // One for all executions (they hold a reference, not a copy).
+  std::shared_ptr<const ExecutionServices> MakeServices() {
+    auto services = std::make_shared<ExecutionServices>(
+        ExecutionServices{&io_, &store_, &clock_, options_, nullptr, nullptr});
+    services->map_runs = &map_runs_;
+    services->on_closed = [this](const std::string& arn) {
       net::post(registry_, [this, arn] { running_.erase(arn); });
     };
-    services.queue_activity = [this](ActivityWork work) {
+    services->queue_activity = [this](ActivityWork work) {
       net::post(registry_,
                 [this, work = std::move(work)]() mutable { activities_.Push(std::move(work)); });
     };
     return services;
+  }
+  const std::shared_ptr<const ExecutionServices>& Services() const { return services_; }
+
+  // Runs on registry_, for an ARN not registered yet. The key views the
+  // execution's own ARN, which lives (unchanged) as long as the entry.
+  void Register(const std::shared_ptr<Execution>& execution) {
+    running_.emplace(execution->arn(), execution);
   }
 
   // A task token whose execution the engine does not run: its task has
@@ -300,9 +310,11 @@ class Engine final : public ExecutionEngine {
   const Clock& clock_;
   EngineOptions options_;
   Strand registry_;
-  std::unordered_map<std::string, std::shared_ptr<Execution>> running_;
+  // RUNNING executions by ARN (keys view Execution::arn()); confined to registry_.
+  std::unordered_map<std::string_view, std::shared_ptr<Execution>> running_;
   ActivityQueue activities_;  // confined to registry_
   MapRunRegistry map_runs_;
+  std::shared_ptr<const ExecutionServices> services_;
 };
 
 }  // namespace

@@ -11,14 +11,20 @@
 
 namespace stepline::runtime {
 
-Execution::Execution(ExecutionServices services, storage::ExecutionRecord record,
+Execution::Execution(std::shared_ptr<const ExecutionServices> services,
+                     storage::ExecutionRecord record,
                      std::shared_ptr<const asl::StateMachine> machine)
     : services_(std::move(services)),
       record_(std::move(record)),
       machine_(std::move(machine)),
-      strand_(net::make_strand(*services_.io)) {
+      strand_(net::make_strand(*services_->io)) {
   auto parsed = ParseJson(record_.input);
   input_ = parsed.ok() ? std::move(parsed).value() : Json::object();
+  timeout_base_ = record_.start_date;
+  if (machine_->reads_context) BuildContextBase();
+}
+
+void Execution::BuildContextBase() {
   std::string sm_name = record_.state_machine_arn.substr(record_.state_machine_arn.rfind(':') + 1);
   context_base_ = Json::object();
   context_base_["Execution"] = {{"Id", record_.arn},
@@ -29,15 +35,12 @@ Execution::Execution(ExecutionServices services, storage::ExecutionRecord record
   // Express executions cannot be redriven: AWS leaves RedriveCount out. The
   // count grows as the history's ExecutionRedriven events are (re)applied.
   if (record_.type != "EXPRESS") context_base_["Execution"]["RedriveCount"] = 0;
-  timeout_base_ = record_.start_date;
   context_base_["StateMachine"] = {{"Id", record_.state_machine_arn}, {"Name", sm_name}};
-  // Every state copies $$; a large input copied per Map iteration is quadratic.
-  if (!machine_->reads_context) context_base_["Execution"].erase("Input");
 }
 
 EpochMillis Execution::Now() const {
   if (replaying_ && replay_pos_ < replay_.size()) return replay_[replay_pos_].timestamp;
-  return services_.clock->NowMillis();
+  return services_->clock->NowMillis();
 }
 
 // ---------------------------------------------------------------- lifecycle
@@ -46,7 +49,7 @@ void Execution::Begin(std::function<void(Status)> started,
                       std::function<void(const ExecutionOutcome&)> finished) {
   started_ = std::move(started);
   finished_ = std::move(finished);
-  pending_.insert_executions.push_back(record_);
+  Pending().insert_executions.push_back(record_);
   Frame& root = NewFrame(-1, 0, &machine_->root);
   Json details = {{"input", record_.input},
                   {"inputDetails", {{"truncated", false}}},
@@ -156,11 +159,7 @@ int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, boo
   engine["f"] = frame.id;
   event.engine = std::move(engine);
   if (advance) frame.cursor = event.id;
-  if (pending_.append_events.empty() ||
-      pending_.append_events.back().execution_arn != record_.arn) {
-    pending_.append_events.push_back({record_.arn, {}});
-  }
-  pending_.append_events.back().events.push_back(std::move(event));
+  AppendPending(record_.arn, std::move(event));
   return last_event_id_;
 }
 
@@ -176,28 +175,31 @@ int64_t Execution::EmitChild(Frame& frame, const std::string& type, Json details
   storage::HistoryEvent event;
   event.id = id;
   event.previous_event_id = frame.cursor;
-  event.timestamp = services_.clock->NowMillis();
+  event.timestamp = services_->clock->NowMillis();
   event.type = type;
   event.details = std::move(details);
   event.engine = Json::object();
   if (advance) frame.cursor = event.id;
-  if (pending_.append_events.empty() || pending_.append_events.back().execution_arn != log.arn) {
-    pending_.append_events.push_back({log.arn, {}});
-  }
-  pending_.append_events.back().events.push_back(std::move(event));
+  AppendPending(log.arn, std::move(event));
   return id;
 }
 
+void Execution::AppendPending(const std::string& arn, storage::HistoryEvent event) {
+  std::vector<storage::EventAppend>& appends = Pending().append_events;
+  if (appends.empty() || appends.back().execution_arn != arn) appends.push_back({arn, {}});
+  appends.back().events.push_back(std::move(event));
+}
+
 void Execution::Flush() {
-  if (pending_.empty()) {
+  if (!pending_ || pending_->empty()) {
     // Nothing new to write: what they wait for is durable already.
     auto durable = std::move(on_durable_);
     on_durable_.clear();
     for (auto& fn : durable) fn(Status::Ok());
     return;
   }
-  storage::WriteBatch batch = std::move(pending_);
-  pending_ = storage::WriteBatch();
+  storage::WriteBatch batch = std::move(*pending_);
+  pending_.reset();
   bool first = first_batch_;
   first_batch_ = false;
   bool closing = closed_;
@@ -212,7 +214,7 @@ void Execution::Flush() {
   // to the strand (moved, not copied): were the writer thread left holding
   // the last one, ~Execution would destroy the timers off the strand, racing
   // the I/O threads (seen as a hang in runtime_tests).
-  services_.store->Commit(
+  services_->store->Commit(
       std::move(batch), [self, first, closing, redriven = std::move(redriven), redrive_date,
                          durable = std::move(durable)](Status status) mutable {
         Strand& strand = self->strand_;
@@ -233,7 +235,7 @@ void Execution::Flush() {
                       if (!status.ok()) {
                         self->closed_ = true;
                         if (self->timeout_timer_) self->timeout_timer_->cancel();
-                        if (self->services_.on_closed) self->services_.on_closed(self->arn());
+                        if (self->services_->on_closed) self->services_->on_closed(self->arn());
                         return;
                       }
                       if (!closing) {
@@ -244,7 +246,7 @@ void Execution::Flush() {
                     }
                     if (closing) {
                       if (self->finished_) self->finished_(self->outcome_);
-                      if (self->services_.on_closed) self->services_.on_closed(self->arn());
+                      if (self->services_->on_closed) self->services_->on_closed(self->arn());
                     }
                   });
       });
@@ -445,7 +447,7 @@ void Execution::CloseExecution(const std::string& status, const std::string& eve
   }
   if (timeout_timer_) timeout_timer_->cancel();
   EpochMillis now = Now();
-  pending_.update_executions.push_back(
+  Pending().update_executions.push_back(
       {record_.arn, status, output, error, cause, now, std::nullopt, std::nullopt});
   outcome_ = {status, std::move(output), std::move(error), std::move(cause), now};
 }
@@ -494,8 +496,8 @@ void Execution::StartTimer(Frame& frame, EpochMillis wake_at, std::function<void
 }
 
 void Execution::ArmTimer(Frame& frame) {
-  double scale = services_.options.wait_time_scale;
-  EpochMillis delay = std::max<EpochMillis>(0, frame.wake_at - services_.clock->NowMillis());
+  double scale = services_->options.wait_time_scale;
+  EpochMillis delay = std::max<EpochMillis>(0, frame.wake_at - services_->clock->NowMillis());
   auto scaled = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(delay) * scale));
   frame.timer = std::make_unique<net::steady_timer>(strand_, scaled);
   int id = frame.id;
@@ -522,9 +524,9 @@ void Execution::Wake(Frame& frame) {
 
 void Execution::ArmExecutionTimeout() {
   if (!machine_->timeout_seconds) return;
-  double scale = services_.options.wait_time_scale;
+  double scale = services_->options.wait_time_scale;
   EpochMillis deadline = timeout_base_ + *machine_->timeout_seconds * 1000;
-  EpochMillis remaining = std::max<EpochMillis>(0, deadline - services_.clock->NowMillis());
+  EpochMillis remaining = std::max<EpochMillis>(0, deadline - services_->clock->NowMillis());
   auto delay =
       std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(remaining) * scale));
   timeout_timer_ = std::make_unique<net::steady_timer>(strand_, delay);

@@ -153,14 +153,15 @@ struct Frame {
   std::optional<Json> map_item_value;
   size_t map_item_index = 0;
 
-  Json variables = Json::object();  // this frame's workflow variables
-  Json output;                      // when kSucceeded
-  StatesError error;                // when kFailed
+  Json variables;     // this frame's workflow variables (null until the first Assign)
+  Json output;        // when kSucceeded
+  StatesError error;  // when kFailed
 };
 
 class Execution : public std::enable_shared_from_this<Execution> {
  public:
-  Execution(ExecutionServices services, storage::ExecutionRecord record,
+  // `services` are the engine's, shared by all its executions.
+  Execution(std::shared_ptr<const ExecutionServices> services, storage::ExecutionRecord record,
             std::shared_ptr<const asl::StateMachine> machine);
 
   Strand& strand() { return strand_; }
@@ -203,8 +204,10 @@ class Execution : public std::enable_shared_from_this<Execution> {
   // id. `replayed`, when given, receives the stored event during replay.
   int64_t Emit(Frame& frame, const std::string& type, Json details, bool advance = true,
                Json engine = nullptr, const storage::HistoryEvent** replayed = nullptr);
+  void AppendPending(const std::string& arn, storage::HistoryEvent event);
   void Flush();
   EpochMillis Now() const;
+  void BuildContextBase();  // context_base_, for machines that read $$
 
   // --- driving frames (execution.cpp) ---
   Frame& NewFrame(int parent, size_t slot, const asl::Program* program);
@@ -286,18 +289,24 @@ class Execution : public std::enable_shared_from_this<Execution> {
   void CompleteCompound(Frame& frame);
   void FailCompound(Frame& frame, StatesError error);
 
-  ExecutionServices services_;
+  std::shared_ptr<const ExecutionServices> services_;
   storage::ExecutionRecord record_;
   std::shared_ptr<const asl::StateMachine> machine_;
   Strand strand_;
   Json input_;
-  Json context_base_;  // $$ without State/Map/Task (and without Execution.Input
-                       // when the machine never reads the context object)
+  Json context_base_;  // $$ without State/Map/Task; null when the machine never
+                       // reads the context object (asl::StateMachine::reads_context)
   std::vector<std::unique_ptr<Frame>> frames_;
   std::vector<int> ready_;
   int64_t last_event_id_ = 0;
   EpochMillis last_event_time_ = 0;  // timestamp of the last emitted (or replayed) event
-  storage::WriteBatch pending_;
+  // What the next Flush commits; allocated by the first write after a flush,
+  // so a parked execution carries no empty batch.
+  std::unique_ptr<storage::WriteBatch> pending_;
+  storage::WriteBatch& Pending() {
+    if (!pending_) pending_ = std::make_unique<storage::WriteBatch>();
+    return *pending_;
+  }
   // Histories of the running child executions of map runs, by the id of the
   // iteration's root frame (allocated with the first one).
   struct ChildLog {

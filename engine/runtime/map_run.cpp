@@ -295,8 +295,8 @@ void MapRunStep::CallS3(Execution& ex, Frame& f, const std::string& action, Json
   request->execution_arn = ex.record_.arn;
   request->state_machine_arn = ex.record_.state_machine_arn;
   request->state_name = f.state->name;
-  request->region = ex.services_.options.region;
-  request->account = ex.services_.options.account;
+  request->region = ex.services_->options.region;
+  request->account = ex.services_->options.account;
   int id = f.id;
   std::weak_ptr<Execution> weak = ex.weak_from_this();
   auto done = [weak, id, attempt, then = std::move(then)](task::TaskOutcome outcome) {
@@ -306,7 +306,7 @@ void MapRunStep::CallS3(Execution& ex, Frame& f, const std::string& action, Json
       OnAnswer(*self, id, attempt, std::move(outcome), then);
     });
   };
-  std::shared_ptr<task::TaskDispatcher> dispatcher = ex.services_.options.dispatcher;
+  std::shared_ptr<task::TaskDispatcher> dispatcher = ex.services_->options.dispatcher;
   if (!dispatcher) {
     task::TaskOutcome none;
     none.error = {errors::kTaskFailed, "No task dispatcher is configured for S3", std::nullopt};
@@ -335,7 +335,7 @@ void MapRunStep::OnAnswer(Execution& ex, int frame_id, uint64_t attempt, task::T
 }
 
 void MapRunStep::Register(Execution& ex, const Frame& f) {
-  if (!ex.services_.map_runs) return;
+  if (!ex.services_->map_runs) return;
   MapRunInfo info;
   info.arn = f.map_run_arn;
   info.execution_arn = ex.record_.arn;
@@ -347,19 +347,19 @@ void MapRunStep::Register(Execution& ex, const Frame& f) {
   info.tolerated_failure_count = Whole(f.tolerated_count).value_or(0);
   info.tolerated_failure_percentage = f.tolerated_percentage.value_or(0);
   // Replay of a run that closed: the stored record stays as it was.
-  if (ex.replaying_ && ex.services_.store) {
-    auto stored = ex.services_.store->GetMapRun(info.arn);
+  if (ex.replaying_ && ex.services_->store) {
+    auto stored = ex.services_->store->GetMapRun(info.arn);
     if (stored.ok() && stored->has_value()) info = FromRecord(**stored);
   }
   bool closed = info.status != "RUNNING";
   std::string arn = info.arn;
-  ex.services_.map_runs->Put(std::move(info));
-  if (closed) ex.services_.map_runs->Closed(arn);
+  ex.services_->map_runs->Put(std::move(info));
+  if (closed) ex.services_->map_runs->Closed(arn);
 }
 
 void MapRunStep::Track(Execution& ex, const Frame& f, const std::function<void(MapRunInfo&)>& fn) {
-  if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
-  ex.services_.map_runs->Update(f.map_run_arn, [&fn](MapRunInfo& info) {
+  if (!ex.services_->map_runs || f.map_run_arn.empty()) return;
+  ex.services_->map_runs->Update(f.map_run_arn, [&fn](MapRunInfo& info) {
     if (info.status == "RUNNING") fn(info);
   });
 }
@@ -372,10 +372,10 @@ void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status)
       ChildFinished(ex, f, *ex.frames_[id]);
     }
   }
-  if (!ex.services_.map_runs || f.map_run_arn.empty()) return;
+  if (!ex.services_->map_runs || f.map_run_arn.empty()) return;
   EpochMillis now = ex.Now();
   bool closed = false;
-  ex.services_.map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
+  ex.services_->map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
     if (info.status != "RUNNING") return;
     closed = true;
     info.status = status;
@@ -389,9 +389,9 @@ void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status)
   if (!closed) return;
   // Live, the record is written with the close event's batch; a replayed
   // close finds it stored already.
-  std::optional<MapRunInfo> info = ex.services_.map_runs->Get(f.map_run_arn);
-  if (info && !ex.replaying_) ex.pending_.put_map_runs.push_back(ToRecord(*info));
-  ex.services_.map_runs->Closed(f.map_run_arn);
+  std::optional<MapRunInfo> info = ex.services_->map_runs->Get(f.map_run_arn);
+  if (info && !ex.replaying_) ex.Pending().put_map_runs.push_back(ToRecord(*info));
+  ex.services_->map_runs->Closed(f.map_run_arn);
 }
 
 namespace {
@@ -557,7 +557,7 @@ void MapRunStep::ChildStarted(Execution& ex, const Frame& f, Frame& child) {
       ex.record_.state_machine_arn + "/" + (label.empty() ? f.state->name : label);
   r.name = r.arn.substr(r.arn.rfind(':') + 1);
   r.input = DumpJson(child.raw_input);
-  r.start_date = ex.services_.clock->NowMillis();
+  r.start_date = ex.services_->clock->NowMillis();
   r.role_arn = ex.record_.role_arn;
   r.map_run_arn = f.map_run_arn;
   r.parent_execution_arn = ex.record_.arn;
@@ -574,7 +574,7 @@ void MapRunStep::ChildStarted(Execution& ex, const Frame& f, Frame& child) {
   child.cursor = 0;
   Json details = {
       {"input", r.input}, {"inputDetails", {{"truncated", false}}}, {"roleArn", r.role_arn}};
-  ex.pending_.put_executions.push_back(std::move(r));
+  ex.Pending().put_executions.push_back(std::move(r));
   ex.EmitChild(child, "ExecutionStarted", std::move(details), true);
 }
 
@@ -584,7 +584,7 @@ void MapRunStep::ChildFinished(Execution& ex, const Frame& f, Frame& child) {
   if (log == ex.child_logs_->end()) return;  // finished already (or not started here)
   storage::ExecutionUpdate u;
   u.arn = log->second.arn;
-  u.stop_date = ex.services_.clock->NowMillis();
+  u.stop_date = ex.services_->clock->NowMillis();
   if (child.status == Frame::Status::kSucceeded) {
     u.status = "SUCCEEDED";
     u.output = DumpJson(child.output);
@@ -602,7 +602,7 @@ void MapRunStep::ChildFinished(Execution& ex, const Frame& f, Frame& child) {
     u.status = "ABORTED";
     ex.EmitChild(child, "ExecutionAborted", Json::object(), true);
   }
-  ex.pending_.update_executions.push_back(std::move(u));
+  ex.Pending().update_executions.push_back(std::move(u));
   ex.child_logs_->erase(log);
   if (ex.child_logs_->empty()) ex.child_logs_.reset();
 }
@@ -706,10 +706,10 @@ bool MapRunStep::Redrive(Execution& ex, Frame& f) {
 
 // The registry's run is RUNNING again; what did not succeed waits to be redriven.
 void MapRunStep::Reopen(Execution& ex, const Frame& f) {
-  if (!ex.services_.map_runs) return;
+  if (!ex.services_->map_runs) return;
   EpochMillis now = ex.Now();
   int64_t count = f.map_redrives;
-  ex.services_.map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
+  ex.services_->map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
     if (info.status == "RUNNING") return;
     info.status = "RUNNING";
     info.stop_date.reset();
@@ -721,7 +721,7 @@ void MapRunStep::Reopen(Execution& ex, const Frame& f) {
       c->results_written = 0;
     }
   });
-  ex.services_.map_runs->Reopened(f.map_run_arn);
+  ex.services_->map_runs->Reopened(f.map_run_arn);
 }
 
 bool MapRunStep::ExitSettled(Execution& ex, Frame& f) {

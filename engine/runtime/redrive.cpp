@@ -83,15 +83,17 @@ void Execution::ApplyRedrive() {
       Emit(root, "ExecutionRedriven", {{"redriveCount", redrive_count_}}, true, std::move(engine));
   if (closed_) return;  // the replay diverged
   EpochMillis at = last_event_time_;
-  context_base_["Execution"]["RedriveCount"] = redrive_count_;
-  context_base_["Execution"]["RedriveTime"] = FormatIso8601Millis(at);
+  if (machine_->reads_context) {
+    context_base_["Execution"]["RedriveCount"] = redrive_count_;
+    context_base_["Execution"]["RedriveTime"] = FormatIso8601Millis(at);
+  }
   timeout_base_ = at;
   if (live) {
     record_.status = "RUNNING";
     record_.redrive_count = redrive_count_;
     record_.redrive_date = at;
-    pending_.update_executions.push_back({record_.arn, "RUNNING", std::nullopt, std::nullopt,
-                                          std::nullopt, std::nullopt, redrive_count_, at});
+    Pending().update_executions.push_back({record_.arn, "RUNNING", std::nullopt, std::nullopt,
+                                           std::nullopt, std::nullopt, redrive_count_, at});
     redrive_in_batch_ = true;
   }
   ReviveFrame(root, id);
@@ -159,10 +161,10 @@ void Execution::FailRedrive(const std::string& why) {
   spdlog::error("{}: cannot redrive: {}", arn(), why);
   closed_ = true;
   replaying_ = false;
-  pending_ = storage::WriteBatch();  // nothing of a failed redrive is written
+  pending_.reset();  // nothing of a failed redrive is written
   if (timeout_timer_) timeout_timer_->cancel();
   done(Status(ErrorCode::kExecutionNotRedrivable, why));
-  if (services_.on_closed) services_.on_closed(arn());
+  if (services_->on_closed) services_->on_closed(arn());
 }
 
 }  // namespace stepline::runtime

@@ -183,7 +183,7 @@ bool TaskStep::Await(Execution& ex, Frame& f, std::shared_ptr<task::TaskRequest>
 // replayed ActivityScheduled found it).
 void TaskStep::RunActivity(Execution& ex, Frame& f, std::shared_ptr<task::TaskRequest> request) {
   if (!ex.replaying_) {
-    auto activity = ex.services_.store->GetActivity(request->spec.arn);
+    auto activity = ex.services_->store->GetActivity(request->spec.arn);
     if (activity.ok() && !*activity) {
       throw StatesException(errors::kRuntime,
                             "The activity " + request->spec.arn + " does not exist.");
@@ -197,8 +197,8 @@ void TaskStep::RunActivity(Execution& ex, Frame& f, std::shared_ptr<task::TaskRe
 }
 
 void TaskStep::QueueActivity(Execution& ex, Frame& f) {
-  if (!ex.services_.queue_activity) return;
-  ex.services_.queue_activity(
+  if (!ex.services_->queue_activity) return;
+  ex.services_->queue_activity(
       {f.task->spec.arn, ex.record_.arn, *f.task->task_token, DumpJson(f.task->parameters)});
 }
 
@@ -242,8 +242,8 @@ std::shared_ptr<task::TaskRequest> TaskStep::BuildRequest(Execution& ex, Frame& 
   r->execution_arn = ex.record_.arn;
   r->state_machine_arn = ex.record_.state_machine_arn;
   r->state_name = state.name;
-  r->region = ex.services_.options.region;
-  r->account = ex.services_.options.account;
+  r->region = ex.services_->options.region;
+  r->account = ex.services_->options.account;
   if (ex.record_.attributes.is_object()) {
     r->test_case = ex.record_.attributes.value("mockTestCase", std::string());
   }
@@ -319,7 +319,7 @@ void TaskStep::Dispatch(Execution& ex, Frame& f) {
       OnOutcome(e, id, attempt, std::move(outcome));
     });
   };
-  std::shared_ptr<task::TaskDispatcher> dispatcher = ex.services_.options.dispatcher;
+  std::shared_ptr<task::TaskDispatcher> dispatcher = ex.services_->options.dispatcher;
   if (!dispatcher) {
     task::TaskOutcome none;
     none.error = {errors::kTaskFailed, "No task dispatcher is configured for " + request.spec.arn,
