@@ -13,6 +13,10 @@
 namespace stepline::runtime {
 namespace {
 
+// How long (in 1 ms waits) a redrive waits for an execution that has just
+// closed to leave the registry.
+constexpr int kMaxClosingWaits = 5000;
+
 class Engine final : public ExecutionEngine {
  public:
   Engine(net::io_context& io, storage::Store& store, const Clock& clock, EngineOptions options)
@@ -151,24 +155,32 @@ class Engine final : public ExecutionEngine {
     std::shared_ptr<const asl::StateMachine> machine;
     std::string token;
     std::function<void(Result<EpochMillis>)> done;
-    bool waited = false;  // already waited once for a closing execution to leave
+    int waits = 0;  // times it found the execution closing, still registered
   };
 
   // Runs on registry_. An execution that just closed (the caller read its
-  // closed record) may still be registered: its on_closed is queued on its
-  // strand, so one hop through that strand lets the erase come first.
+  // closed record) may still be registered: the store's callback has yet to
+  // reach its strand and send on_closed here. While the registered execution
+  // says it has closed, the request waits a millisecond and looks again (for
+  // at most kMaxClosingWaits of them).
   void RedriveOnRegistry(std::shared_ptr<RedriveRequest> request) {
     auto it = running_.find(request->record.arn);
-    if (it != running_.end() && !request->waited) {
-      request->waited = true;
-      net::post(it->second->strand(), [this, request] {
-        net::post(registry_, [this, request] { RedriveOnRegistry(request); });
+    if (it != running_.end()) {
+      std::shared_ptr<Execution> registered = it->second;
+      net::post(registered->strand(), [this, request, registered] {
+        bool closing = registered->closed();
+        net::post(registry_, [this, request, closing] {
+          if (closing && ++request->waits <= kMaxClosingWaits) {
+            auto timer =
+                std::make_shared<net::steady_timer>(registry_, std::chrono::milliseconds(1));
+            timer->async_wait([this, request, timer](auto) { RedriveOnRegistry(request); });
+            return;
+          }
+          request->done(Status(ErrorCode::kExecutionNotRedrivable,
+                               "Execution is RUNNING and cannot be redriven"));
+        });
       });
       return;
-    }
-    if (it != running_.end()) {
-      return request->done(Status(ErrorCode::kExecutionNotRedrivable,
-                                  "Execution is RUNNING and cannot be redriven"));
     }
     if (running_.size() >= limits::kMaxOpenExecutions) {
       return request->done(

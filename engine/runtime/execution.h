@@ -166,6 +166,8 @@ class Execution : public std::enable_shared_from_this<Execution> {
 
   Strand& strand() { return strand_; }
   const std::string& arn() const { return record_.arn; }
+  // Its closing event is written (or being written); on the strand.
+  bool closed() const { return closed_; }
 
   // Live start: commits the record with ExecutionStarted, then runs.
   void Begin(std::function<void(Status)> started,

@@ -433,7 +433,9 @@ TEST_CASE("a map run redriven three times keeps what each attempt got done") {
   REQUIRE(h.Run(def, "[0,1,2]").status == "FAILED");
   std::string arn = h.arn();
   for (int redrive = 1; redrive <= 3; ++redrive) {
-    REQUIRE(Redrive(h, arn, def).ok());
+    auto rr = Redrive(h, arn, def);
+    INFO("redrive " << redrive << ": " << (rr.ok() ? "ok" : rr.status().ToString()));
+    REQUIRE(rr.ok());
     RunUntilClosed(h, arn);
     CHECK(Stored(h.store(), arn).status == (redrive < 3 ? "FAILED" : "SUCCEEDED"));
   }
