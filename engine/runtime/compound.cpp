@@ -28,24 +28,24 @@ void Execution::RunParallel(Frame& frame) {
   const auto& spec = state.as<asl::ParallelSpec>();
   Json context = ContextObject(frame, true);
   if (state.query_language == asl::QueryLanguage::kJsonata) {
-    frame.effective_input =
+    frame.Compound().effective_input =
         state.arguments ? EvalJsonata(frame, *state.arguments, "Arguments", nullptr, nullptr)
                         : frame.raw_input;
   } else {
     ExprContext ctx{&frame.raw_input, &context, nullptr};
-    frame.effective_input =
+    frame.Compound().effective_input =
         ApplyInputPathAndParameters(state.input_path, state.parameters, frame.raw_input, ctx);
   }
   Emit(frame, "ParallelStateStarted", nullptr);
-  frame.children.clear();
-  frame.child_outputs.assign(spec.branches.size(), Json());
-  frame.children_done = 0;
+  frame.Compound().children.clear();
+  frame.Compound().child_outputs.assign(spec.branches.size(), Json());
+  frame.Compound().children_done = 0;
   frame.block = Frame::Block::kChildren;
   for (size_t i = 0; i < spec.branches.size(); ++i) {
     Frame& child = NewFrame(frame.id, i, spec.branches[i].get());
     child.pending = child.program->Find(child.program->start_at);
-    child.raw_input = frame.effective_input;
-    frame.children.push_back(child.id);
+    child.raw_input = frame.Compound().effective_input;
+    frame.Compound().children.push_back(child.id);
     Schedule(child.id);
   }
   if (spec.branches.empty()) CompleteCompound(frame);
@@ -117,7 +117,7 @@ Json Execution::MapItems(Frame& frame) {
   FrameScope scope(frames_, frame.id, nullptr);
   ExprContext ctx{&frame.raw_input, &context, &scope};
   if (state.query_language == asl::QueryLanguage::kJsonata) {
-    frame.effective_input = frame.raw_input;
+    frame.Compound().effective_input = frame.raw_input;
     if (!spec.items) {
       if (!frame.raw_input.is_array()) {
         throw StatesException(
@@ -136,11 +136,12 @@ Json Execution::MapItems(Frame& frame) {
     }
     return items;
   }
-  frame.effective_input =
+  frame.Compound().effective_input =
       ApplyInputPathAndParameters(state.input_path, std::nullopt, frame.raw_input, ctx);
   bool has_path = spec.items_path.kind == asl::OptionalPath::Kind::kPath;
-  Json items = has_path ? SelectRequired(spec.items_path.path, frame.effective_input, ctx)
-                        : frame.effective_input;
+  Json items = has_path
+                   ? SelectRequired(spec.items_path.path, frame.Compound().effective_input, ctx)
+                   : frame.Compound().effective_input;
   if (!items.is_array()) {
     throw StatesException(errors::kRuntime,
                           "Invalid path '" +
@@ -154,21 +155,21 @@ void Execution::RunMap(Frame& frame) {
   const auto& spec = frame.state->as<asl::MapSpec>();
   bool reader = spec.distributed && spec.item_reader;
   Json items = reader ? MapRunStep::ReaderInput(*this, frame) : MapItems(frame);
-  frame.max_concurrency = 0;
+  frame.Compound().max_concurrency = 0;
   if (std::optional<double> n = MapNumber(frame, spec.max_concurrency, "MaxConcurrency", true)) {
     if (*n < 0) {
       throw StatesException(errors::kRuntime,
                             "MaxConcurrencyPath must resolve to a non-negative integer");
     }
-    frame.max_concurrency = static_cast<size_t>(*n);
+    frame.Compound().max_concurrency = static_cast<size_t>(*n);
   }
-  frame.items_selected = false;
+  frame.Compound().items_selected = false;
   frame.map_run_arn.clear();
-  frame.children_failed = 0;
-  frame.map_result.reset();
-  frame.map_settled = false;
-  frame.map_redrive.reset();
-  frame.map_redrives = 0;
+  frame.Compound().children_failed = 0;
+  frame.Compound().map_result.reset();
+  frame.Compound().map_settled = false;
+  frame.Compound().map_redrive.reset();
+  frame.Compound().map_redrives = 0;
   // With an ItemReader the items are read inside the map run: AWS records length 0.
   Emit(frame, "MapStateStarted", {{"length", reader ? 0 : items.size()}});
   if (spec.distributed) StartMapRun(frame);
@@ -180,17 +181,17 @@ void Execution::RunMap(Frame& frame) {
 void Execution::BeginIterations(Frame& frame, Json items) {
   const auto& spec = frame.state->as<asl::MapSpec>();
   if (spec.distributed && spec.batcher) items = MapRunStep::Batch(*this, frame, items);
-  frame.items = std::move(items);
-  size_t n = frame.items.size();
-  frame.children.clear();
-  frame.child_outputs.assign(n, Json());
-  frame.child_inputs.assign(n, Json());
-  frame.child_errors.assign(n, StatesError());
-  frame.children_done = 0;
-  frame.children_started = 0;
+  frame.Compound().items = std::move(items);
+  size_t n = frame.Compound().items.size();
+  frame.Compound().children.clear();
+  frame.Compound().child_outputs.assign(n, Json());
+  frame.Compound().child_inputs.assign(n, Json());
+  frame.Compound().child_errors.assign(n, StatesError());
+  frame.Compound().children_done = 0;
+  frame.Compound().children_started = 0;
   frame.block = Frame::Block::kChildren;
   MapRunStep::CountItems(*this, frame);
-  if (frame.items.empty()) return CompleteCompound(frame);
+  if (frame.Compound().items.empty()) return CompleteCompound(frame);
   StartIterations(frame);
 }
 
@@ -213,27 +214,30 @@ void Execution::StartMapRun(Frame& frame) {
   std::string run = "arn:aws:states:" + services_->options.region + ":" +
                     services_->options.account + ":mapRun:" + sm_name + "/" +
                     (spec.label.empty() ? NewUuid() : spec.label) + ":" + NewUuid();
-  frame.tolerated_count = count;
-  frame.tolerated_percentage = percentage;
+  frame.Compound().tolerated_count = count;
+  frame.Compound().tolerated_percentage = percentage;
   frame.map_run_arn = run;
   const storage::HistoryEvent* stored = nullptr;
   Emit(frame, "MapRunStarted", {{"mapRunArn", run}}, true, nullptr, &stored);
   if (stored && stored->details.is_object()) {  // replay: the ARN recorded
     frame.map_run_arn = stored->details.value("mapRunArn", run);
   }
-  frame.map_run_id = frame.map_run_arn.substr(frame.map_run_arn.rfind(':') + 1);
+  frame.Compound().map_run_id = frame.map_run_arn.substr(frame.map_run_arn.rfind(':') + 1);
   MapRunStep::Register(*this, frame);
 }
 
 // Whether the failures so far stay within ToleratedFailureCount/Percentage
 // (neither given: none is tolerated; either exceeded fails the run).
 bool Execution::ToleratesFailures(const Frame& frame) const {
-  size_t failed = frame.children_failed;
-  if (!frame.tolerated_count && !frame.tolerated_percentage) return failed == 0;
-  if (frame.tolerated_count && static_cast<double>(failed) > *frame.tolerated_count) return false;
-  double total = static_cast<double>(std::max<size_t>(frame.items.size(), 1));
-  if (frame.tolerated_percentage &&
-      static_cast<double>(failed) * 100.0 > *frame.tolerated_percentage * total) {
+  size_t failed = frame.CompoundView().children_failed;
+  if (!frame.CompoundView().tolerated_count && !frame.CompoundView().tolerated_percentage)
+    return failed == 0;
+  if (frame.CompoundView().tolerated_count &&
+      static_cast<double>(failed) > *frame.CompoundView().tolerated_count)
+    return false;
+  double total = static_cast<double>(std::max<size_t>(frame.CompoundView().items.size(), 1));
+  if (frame.CompoundView().tolerated_percentage &&
+      static_cast<double>(failed) * 100.0 > *frame.CompoundView().tolerated_percentage * total) {
     return false;
   }
   return true;
@@ -254,31 +258,33 @@ Json Execution::SelectItem(Frame& frame, size_t index, const Json& item) {
     return spec.item_selector_jsonata->Evaluate("ItemSelector", scope);
   }
   FrameScope scope(frames_, frame.id, nullptr);
-  ExprContext ctx{&frame.effective_input, &context, &scope};
+  ExprContext ctx{&frame.Compound().effective_input, &context, &scope};
   return spec.item_selector->Evaluate(ctx);
 }
 
 void Execution::StartIterations(Frame& frame) {
   const auto& spec = frame.state->as<asl::MapSpec>();
-  size_t n = frame.items.size();
-  while (frame.children_started < n) {
-    size_t running = frame.children_started - frame.children_done;
-    if (frame.max_concurrency != 0 && running >= frame.max_concurrency) break;
-    size_t index = frame.children_started++;
-    if (frame.map_redrive && index < frame.map_redrive->done.size() &&
-        frame.map_redrive->done[index]) {
-      ++frame.children_done;  // succeeded before the redrive: kept, not re-run
+  size_t n = frame.Compound().items.size();
+  while (frame.Compound().children_started < n) {
+    size_t running = frame.Compound().children_started - frame.Compound().children_done;
+    if (frame.Compound().max_concurrency != 0 && running >= frame.Compound().max_concurrency) break;
+    size_t index = frame.Compound().children_started++;
+    if (frame.Compound().map_redrive && index < frame.Compound().map_redrive->done.size() &&
+        frame.Compound().map_redrive->done[index]) {
+      ++frame.Compound().children_done;  // succeeded before the redrive: kept, not re-run
       continue;
     }
     Frame& child = NewFrame(frame.id, index, spec.processor.get());
     child.silent = spec.distributed;
-    frame.children.push_back(child.id);
+    frame.Compound().children.push_back(child.id);
     // A distributed iteration is a child execution: no iteration events.
     if (!spec.distributed) Emit(child, "MapIterationStarted", IterationDetails(frame, index));
-    const Json& item = frame.items[index];
-    Json input = frame.items_selected ? item : SelectItem(*frames_[frame.id], index, item);
+    const Json& item = frame.Compound().items[index];
+    Json input =
+        frame.Compound().items_selected ? item : SelectItem(*frames_[frame.id], index, item);
     Frame& parent = *frames_[frame.id];
-    if (spec.distributed && index < parent.child_inputs.size()) parent.child_inputs[index] = input;
+    if (spec.distributed && index < parent.Compound().child_inputs.size())
+      parent.Compound().child_inputs[index] = input;
     child.pending = child.program->Find(child.program->start_at);
     child.raw_input = std::move(input);
     if (spec.distributed) MapRunStep::ChildStarted(*this, parent, child);
@@ -297,22 +303,25 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
     MapRunStep::ChildFinished(*this, parent, child);
   }
   if (!succeeded && distributed) {
-    ++parent.children_failed;
-    if (child.slot < parent.child_errors.size()) parent.child_errors[child.slot] = child.error;
+    ++parent.Compound().children_failed;
+    if (child.slot < parent.Compound().child_errors.size())
+      parent.Compound().child_errors[child.slot] = child.error;
   }
   if (succeeded || (distributed && ToleratesFailures(parent))) {
-    if (succeeded) parent.child_outputs[child.slot] = child.output;
-    ++parent.children_done;
+    if (succeeded) parent.Compound().child_outputs[child.slot] = child.output;
+    ++parent.Compound().children_done;
     if (!child.silent) parent.cursor = child.cursor;
     if (map && !distributed) {
       int64_t id =
           Emit(child, "MapIterationSucceeded", IterationDetails(parent, child.slot), false);
-      if (parent.children_done == parent.items.size()) parent.compound_started_cursor = id;
+      if (parent.Compound().children_done == parent.Compound().items.size())
+        parent.Compound().compound_started_cursor = id;
     }
     try {
-      if (map && parent.children_started < parent.items.size()) StartIterations(parent);
-      bool all = map ? parent.children_done == parent.items.size()
-                     : parent.children_done == parent.children.size();
+      if (map && parent.Compound().children_started < parent.Compound().items.size())
+        StartIterations(parent);
+      bool all = map ? parent.Compound().children_done == parent.Compound().items.size()
+                     : parent.Compound().children_done == parent.Compound().children.size();
       if (all) CompleteCompound(parent);
     } catch (const StatesException& e) {
       HandleStateError(parent, e.error());
@@ -327,7 +336,7 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
   if (map && !distributed) {
     Emit(child, "MapIterationFailed", IterationDetails(parent, child.slot), false);
   }
-  for (int id : parent.children) {
+  for (int id : parent.Compound().children) {
     Frame& sibling = *frames_[id];
     if (sibling.status != Frame::Status::kRunning) continue;
     // Child executions end ABORTED when the run closes (MapRunStep::Close).
@@ -358,30 +367,31 @@ void Execution::CompleteCompound(Frame& frame) {
   bool map = IsMap(frame);
   bool distributed = map && state.as<asl::MapSpec>().distributed;
   const auto* writer = distributed ? &state.as<asl::MapSpec>().writer : nullptr;
-  if (writer && *writer && !(*writer)->resource.empty() && !frame.map_result) {
+  if (writer && *writer && !(*writer)->resource.empty() && !frame.Compound().map_result) {
     return MapRunStep::Write(*this, frame);  // CompleteCompound again once written
   }
   frame.block = Frame::Block::kNone;
   if (distributed) {
-    if (frame.map_result) MapRunStep::CountWritten(*this, frame);
+    if (frame.Compound().map_result) MapRunStep::CountWritten(*this, frame);
     MapRunStep::Close(*this, frame, "SUCCEEDED");
     Emit(frame, "MapRunSucceeded", nullptr, true, MapRunStep::CloseEngine(*this));
   }
-  if (map && frame.compound_started_cursor) frame.cursor = frame.compound_started_cursor;
-  frame.compound_started_cursor = 0;
+  if (map && frame.Compound().compound_started_cursor)
+    frame.cursor = frame.Compound().compound_started_cursor;
+  frame.Compound().compound_started_cursor = 0;
   Emit(frame, map ? "MapStateSucceeded" : "ParallelStateSucceeded", nullptr, false);
-  if (frame.map_settled && MapRunStep::ExitSettled(*this, frame)) return;
+  if (frame.Compound().map_settled && MapRunStep::ExitSettled(*this, frame)) return;
   Json result = Json::array();
-  if (frame.map_result) {
-    result = std::move(*frame.map_result);
+  if (frame.Compound().map_result) {
+    result = std::move(*frame.Compound().map_result);
   } else if (distributed) {
     result = MapRunStep::Results(*this, frame);
   } else {
-    for (Json& out : frame.child_outputs) result.push_back(std::move(out));
+    for (Json& out : frame.Compound().child_outputs) result.push_back(std::move(out));
   }
-  frame.child_outputs.clear();
-  frame.child_inputs.clear();
-  frame.map_result.reset();
+  frame.Compound().child_outputs.clear();
+  frame.Compound().child_inputs.clear();
+  frame.Compound().map_result.reset();
   Json context = ContextObject(frame, true);
   FrameScope scope(frames_, frame.id, nullptr);
   ExprContext ctx{&frame.raw_input, &context, &scope};
@@ -408,9 +418,9 @@ void Execution::CompleteCompound(Frame& frame) {
 
 void Execution::FailCompound(Frame& frame, StatesError error) {
   frame.block = Frame::Block::kNone;
-  frame.compound_failing = true;
+  frame.Compound().compound_failing = true;
   HandleStateError(frame, std::move(error));
-  frame.compound_failing = false;
+  frame.Compound().compound_failing = false;
 }
 
 }  // namespace stepline::runtime

@@ -69,7 +69,8 @@ void Execution::HandleStateError(Frame& frame, StatesError error) {
   }
   // A compound state failing with its child's error does not evaluate again:
   // the child already recorded the EvaluationFailed.
-  if (error.error == errors::kQueryEvaluationError && frame.state && !frame.compound_failing) {
+  if (error.error == errors::kQueryEvaluationError && frame.state &&
+      !frame.CompoundView().compound_failing) {
     Json details = {{"error", error.error}, {"state", frame.state->name}};
     if (error.cause) details["cause"] = *error.cause;
     if (error.location) details["location"] = *error.location;
@@ -85,7 +86,7 @@ void Execution::HandleStateError(Frame& frame, StatesError error) {
   }
   if (frame.state && IsRetriable(frame.state->type)) {
     if (TryRetry(frame, error)) return;
-    if (frame.compound_failing) {
+    if (frame.CompoundView().compound_failing) {
       Emit(frame,
            frame.state->type == asl::StateType::kMap ? "MapStateFailed" : "ParallelStateFailed",
            nullptr);
@@ -100,7 +101,7 @@ bool Execution::TryRetry(Frame& frame, const StatesError& error) {
   bool is_task = state.type == asl::StateType::kTask;
   for (size_t i = 0; i < state.retry.size(); ++i) {
     const asl::Retrier& r = state.retry[i];
-    if (!Matches(r.error_equals, error.error, is_task, frame.task_failure)) continue;
+    if (!Matches(r.error_equals, error.error, is_task, frame.TaskView().task_failure)) continue;
     if (frame.retry_counts[i] >= r.max_attempts) return false;
     double delay = r.interval_seconds * std::pow(r.backoff_rate, frame.retry_counts[i]);
     if (r.max_delay_seconds) delay = std::min(delay, static_cast<double>(*r.max_delay_seconds));
@@ -132,7 +133,7 @@ bool Execution::TryCatch(Frame& frame, const StatesError& error) {
   const asl::State& state = *frame.state;
   bool is_task = state.type == asl::StateType::kTask;
   for (const asl::Catcher& c : state.catchers) {
-    if (!Matches(c.error_equals, error.error, is_task, frame.task_failure)) continue;
+    if (!Matches(c.error_equals, error.error, is_task, frame.TaskView().task_failure)) continue;
     Json error_output = {{"Error", error.error}, {"Cause", error.cause.value_or("")}};
     // AWS's error output of a timeout carries an empty Cause.
     bool timeout = error.error == errors::kTimeout || error.error == errors::kHeartbeatTimeout;

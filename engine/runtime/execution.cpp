@@ -456,7 +456,7 @@ void Execution::AbortFrames(int frame_id, AbortEvents events, int64_t chain_to) 
   Frame& frame = *frames_[frame_id];
   if (frame.status != Frame::Status::kRunning) return;
   if (events == AbortEvents::kBranch) frame.cursor = chain_to;
-  for (int child : frame.children) AbortFrames(child, events, chain_to);
+  for (int child : frame.CompoundView().children) AbortFrames(child, events, chain_to);
   if (frame.timer) frame.timer->cancel();
   frame.status = Frame::Status::kAborted;
   bool map_waiting = frame.state != nullptr && frame.state->type == asl::StateType::kMap &&

@@ -75,6 +75,54 @@ struct MapRunRedrive {
   std::vector<Json> outputs, inputs;  // per iteration (meaningful where done)
 };
 
+// A Task state in flight: the part of a Frame that only Task states use.
+struct TaskPart {
+  // Task state in flight (task.cpp): its request, and which dispatch the
+  // awaited answer belongs to (answers to other attempts are ignored).
+  std::shared_ptr<const task::TaskRequest> task;
+  uint64_t task_attempt = 0;
+  bool task_submitted = false;      // TaskSubmitted recorded for this attempt
+  bool activity_started = false;    // ActivityStarted recorded: a worker holds the token
+  bool activity_reoffered = false;  // started before a restart, offered to workers again
+  bool task_failure = false;        // the error being handled is the task's own TaskFailed
+  EpochMillis task_deadline = 0;    // TimeoutSeconds ends the task here (0: never)
+  EpochMillis heartbeat_at = 0;     // HeartbeatSeconds ends the task here (0: not running)
+  // SendTaskSuccess/Failure that came before the TaskSubmitted it follows.
+  std::optional<TaskAnswer> early_answer;
+};
+
+// The part of a Frame that only Parallel and Map states (their parent
+// frames) use.
+struct CompoundPart {
+  // Compound states: children and their results.
+  std::vector<int> children;
+  std::vector<Json> child_outputs;
+  size_t children_done = 0;
+  size_t children_started = 0;
+  Json items;                  // Map: the items being iterated
+  Json effective_input;        // Parallel/Map: input after InputPath/Parameters
+  size_t max_concurrency = 0;  // Map: 0 = unbounded
+  int64_t compound_started_cursor = 0;
+  bool compound_failing = false;  // a child failed; Retry may restart the state
+
+  // Distributed Map run (map_run.cpp); its ARN is Frame::map_run_arn.
+  std::string map_run_id;       // the run ARN's last part (ResultWriter keys)
+  bool map_io = false;          // waiting for the ItemReader or the ResultWriter
+  uint64_t map_io_attempt = 0;  // which S3 call the awaited answer belongs to
+  bool items_selected = false;  // frame.items already went through ItemSelector (batches)
+  size_t children_failed = 0;   // failed iterations, within the tolerated threshold so far
+  std::optional<double> tolerated_count;
+  std::optional<double> tolerated_percentage;
+  std::vector<Json> child_inputs;         // iteration inputs (ResultWriter)
+  std::vector<StatesError> child_errors;  // per iteration, set when it failed
+  std::optional<Json> map_result;         // replaces the iteration results (ResultWriter)
+  bool map_settled = false;  // replay: the run closed in the stored history (not re-run)
+  // What a run that failed in its iterations stored for its redrive (the
+  // items, which iterations succeeded and their results; see map_run.h).
+  std::shared_ptr<const MapRunRedrive> map_redrive;
+  int64_t map_redrives = 0;  // MapRunRedriven events of the current run
+};
+
 struct Frame {
   enum class Status { kRunning, kSucceeded, kFailed, kAborted };
   enum class Block { kNone, kTimer, kRetry, kChildren, kTask };
@@ -107,47 +155,25 @@ struct Frame {
   std::unique_ptr<net::steady_timer> timer;
   EpochMillis wake_at = 0;
   std::function<void(Frame&)> on_wake;  // runs when the timer fires
-  // Task state in flight (task.cpp): its request, and which dispatch the
-  // awaited answer belongs to (answers to other attempts are ignored).
-  std::shared_ptr<const task::TaskRequest> task;
-  uint64_t task_attempt = 0;
-  bool task_submitted = false;      // TaskSubmitted recorded for this attempt
-  bool activity_started = false;    // ActivityStarted recorded: a worker holds the token
-  bool activity_reoffered = false;  // started before a restart, offered to workers again
-  bool task_failure = false;        // the error being handled is the task's own TaskFailed
-  EpochMillis task_deadline = 0;    // TimeoutSeconds ends the task here (0: never)
-  EpochMillis heartbeat_at = 0;     // HeartbeatSeconds ends the task here (0: not running)
-  // SendTaskSuccess/Failure that came before the TaskSubmitted it follows.
-  std::optional<TaskAnswer> early_answer;
-
-  // Compound states: children and their results.
-  std::vector<int> children;
-  std::vector<Json> child_outputs;
-  size_t children_done = 0;
-  size_t children_started = 0;
-  Json items;                  // Map: the items being iterated
-  Json effective_input;        // Parallel/Map: input after InputPath/Parameters
-  size_t max_concurrency = 0;  // Map: 0 = unbounded
-  int64_t compound_started_cursor = 0;
-  bool compound_failing = false;  // a child failed; Retry may restart the state
-
-  // Distributed Map run (map_run.cpp).
+  // Distributed Map run (map_run.cpp): its ARN, empty for other frames.
   std::string map_run_arn;
-  std::string map_run_id;       // the run ARN's last part (ResultWriter keys)
-  bool map_io = false;          // waiting for the ItemReader or the ResultWriter
-  uint64_t map_io_attempt = 0;  // which S3 call the awaited answer belongs to
-  bool items_selected = false;  // frame.items already went through ItemSelector (batches)
-  size_t children_failed = 0;   // failed iterations, within the tolerated threshold so far
-  std::optional<double> tolerated_count;
-  std::optional<double> tolerated_percentage;
-  std::vector<Json> child_inputs;         // iteration inputs (ResultWriter)
-  std::vector<StatesError> child_errors;  // per iteration, set when it failed
-  std::optional<Json> map_result;         // replaces the iteration results (ResultWriter)
-  bool map_settled = false;  // replay: the run closed in the stored history (not re-run)
-  // What a run that failed in its iterations stored for its redrive (the
-  // items, which iterations succeeded and their results; see map_run.h).
-  std::shared_ptr<const MapRunRedrive> map_redrive;
-  int64_t map_redrives = 0;  // MapRunRedriven events of the current run
+  // What only Task states and compound states need, allocated by their first
+  // use: a frame parked in a Wait carries neither.
+  std::unique_ptr<TaskPart> task_part;
+  std::unique_ptr<CompoundPart> compound_part;
+  TaskPart& Task() {
+    if (!task_part) task_part = std::make_unique<TaskPart>();
+    return *task_part;
+  }
+  // Read-only views that allocate nothing (an empty part when there is none).
+  const TaskPart& TaskView() const { return task_part ? *task_part : kNoTask; }
+  CompoundPart& Compound() {
+    if (!compound_part) compound_part = std::make_unique<CompoundPart>();
+    return *compound_part;
+  }
+  const CompoundPart& CompoundView() const { return compound_part ? *compound_part : kNoCompound; }
+  inline static const TaskPart kNoTask{};
+  inline static const CompoundPart kNoCompound{};
 
   // Map iteration context ($$.Map.Item).
   std::optional<Json> map_item_value;

@@ -36,10 +36,10 @@ std::optional<int64_t> Whole(std::optional<double> n) {
 
 // One iteration as the ResultWriter's SUCCEEDED_n / FAILED_n files list it.
 Json IterationEntry(const Frame& f, size_t i, const std::string& sm_arn, EpochMillis now) {
-  bool failed = !f.child_errors[i].error.empty();
+  bool failed = !f.CompoundView().child_errors[i].error.empty();
   std::string exec = MapRunStep::ChildArn(f, i);
   Json entry = {{"ExecutionArn", exec},
-                {"Input", DumpJson(f.child_inputs[i])},
+                {"Input", DumpJson(f.CompoundView().child_inputs[i])},
                 {"InputDetails", {{"Included", true}}},
                 {"Name", exec.substr(exec.rfind(':') + 1)},
                 {"RedriveCount", 0},
@@ -49,10 +49,10 @@ Json IterationEntry(const Frame& f, size_t i, const std::string& sm_arn, EpochMi
                 {"Status", failed ? "FAILED" : "SUCCEEDED"},
                 {"StopDate", FormatIso8601Millis(now)}};
   if (failed) {
-    entry["Error"] = f.child_errors[i].error;
-    entry["Cause"] = f.child_errors[i].cause.value_or("");
+    entry["Error"] = f.CompoundView().child_errors[i].error;
+    entry["Cause"] = f.CompoundView().child_errors[i].cause.value_or("");
   } else {
-    entry["Output"] = DumpJson(f.child_outputs[i]);
+    entry["Output"] = DumpJson(f.CompoundView().child_outputs[i]);
     entry["OutputDetails"] = {{"Included", true}};
   }
   return entry;
@@ -63,12 +63,12 @@ Json IterationEntry(const Frame& f, size_t i, const std::string& sm_arn, EpochMi
 Json MapRunStep::ReaderInput(Execution& ex, Frame& f) {
   const asl::State& state = *f.state;
   if (state.query_language == asl::QueryLanguage::kJsonata) {
-    f.effective_input = f.raw_input;
+    f.Compound().effective_input = f.raw_input;
   } else {
     Json context = ex.ContextObject(f, true);
     FrameScope scope(ex.frames_, f.id, nullptr);
     ExprContext ctx{&f.raw_input, &context, &scope};
-    f.effective_input =
+    f.Compound().effective_input =
         ApplyInputPathAndParameters(state.input_path, std::nullopt, f.raw_input, ctx);
   }
   return Json::array();
@@ -83,14 +83,14 @@ Json MapRunStep::Payload(Execution& ex, Frame& f,
   if (!path) return raw;
   Json context = ex.ContextObject(f, true);
   FrameScope scope(ex.frames_, f.id, nullptr);
-  ExprContext ctx{&f.effective_input, &context, &scope};
+  ExprContext ctx{&f.Compound().effective_input, &context, &scope};
   return path->Evaluate(ctx);
 }
 
 void MapRunStep::Read(Execution& ex, Frame& f) {
   const asl::ItemReaderSpec& reader = *f.state->as<asl::MapSpec>().item_reader;
   f.block = Frame::Block::kChildren;
-  f.children.clear();
+  f.Compound().children.clear();
   try {
     Json params = Payload(ex, f, reader.parameters_jsonpath, reader.arguments_jsonata,
                           reader.parameters, "Arguments");
@@ -184,7 +184,7 @@ Json MapRunStep::Batch(Execution& ex, Frame& f, const Json& items) {
   }
   Json selected = Json::array();
   for (size_t i = 0; i < items.size(); ++i) selected.push_back(ex.SelectItem(f, i, items[i]));
-  f.items_selected = true;
+  f.Compound().items_selected = true;
   return map_items::BatchItems(selected, Whole(per_batch).value_or(0), Whole(bytes).value_or(0),
                                input);
 }
@@ -199,15 +199,15 @@ using Files = std::vector<std::pair<std::string, std::string>>;  // key, body
 Json Shaped(const Frame& f, const std::string& transformation, const std::string& sm_arn,
             EpochMillis now, const std::string& status) {
   Json out = Json::array();
-  for (size_t i = 0; i < f.child_outputs.size(); ++i) {
-    bool failed = !f.child_errors[i].error.empty();
+  for (size_t i = 0; i < f.CompoundView().child_outputs.size(); ++i) {
+    bool failed = !f.CompoundView().child_errors[i].error.empty();
     if (!status.empty() && (status == "FAILED") != failed) continue;
     if (failed || transformation == "NONE") {
       out.push_back(IterationEntry(f, i, sm_arn, now));
-    } else if (transformation == "FLATTEN" && f.child_outputs[i].is_array()) {
-      for (const Json& v : f.child_outputs[i]) out.push_back(v);
+    } else if (transformation == "FLATTEN" && f.CompoundView().child_outputs[i].is_array()) {
+      for (const Json& v : f.CompoundView().child_outputs[i]) out.push_back(v);
     } else {
-      out.push_back(f.child_outputs[i]);
+      out.push_back(f.CompoundView().child_outputs[i]);
     }
   }
   return out;
@@ -258,7 +258,7 @@ void MapRunStep::Write(Execution& ex, Frame& f) {
   Json params = Payload(ex, f, writer.parameters, writer.arguments, Json::object(), "Arguments");
   std::string bucket = params.is_object() ? params.value("Bucket", "") : "";
   std::string prefix = params.is_object() ? params.value("Prefix", "") : "";
-  std::string dir = (prefix.empty() ? "" : prefix + "/") + f.map_run_id + "/";
+  std::string dir = (prefix.empty() ? "" : prefix + "/") + f.Compound().map_run_id + "/";
   f.block = Frame::Block::kChildren;
   PutFiles(ex, f, bucket,
            ResultFiles(f, writer, bucket, dir, ex.record_.state_machine_arn, ex.Now()), 0);
@@ -267,8 +267,9 @@ void MapRunStep::Write(Execution& ex, Frame& f) {
 void MapRunStep::PutFiles(Execution& ex, Frame& f, std::string bucket,
                           std::vector<std::pair<std::string, std::string>> files, size_t next) {
   if (next == files.size()) {
-    f.map_result = Json{{"MapRunArn", f.map_run_arn},
-                        {"ResultWriterDetails", {{"Bucket", bucket}, {"Key", files.back().first}}}};
+    f.Compound().map_result =
+        Json{{"MapRunArn", f.map_run_arn},
+             {"ResultWriterDetails", {{"Bucket", bucket}, {"Key", files.back().first}}}};
     return ex.CompleteCompound(f);
   }
   Json params = {{"Bucket", bucket}, {"Key", files[next].first}, {"Body", files[next].second}};
@@ -285,8 +286,8 @@ void MapRunStep::PutFiles(Execution& ex, Frame& f, std::string bucket,
 
 void MapRunStep::CallS3(Execution& ex, Frame& f, const std::string& action, Json params,
                         Then then) {
-  uint64_t attempt = ++f.map_io_attempt;
-  f.map_io = true;
+  uint64_t attempt = ++f.Compound().map_io_attempt;
+  f.Compound().map_io = true;
   auto request = std::make_shared<task::TaskRequest>();
   Result<task::ResourceSpec> spec = task::ParseResource("arn:aws:states:::aws-sdk:s3:" + action);
   if (spec.ok()) request->spec = *spec;
@@ -319,12 +320,14 @@ void MapRunStep::OnAnswer(Execution& ex, int frame_id, uint64_t attempt, task::T
                           const Then& then) {
   if (ex.closed_ || frame_id < 0 || frame_id >= static_cast<int>(ex.frames_.size())) return;
   Frame& f = *ex.frames_[frame_id];
-  if (f.status != Frame::Status::kRunning || !f.map_io || f.map_io_attempt != attempt) return;
-  f.map_io = false;
+  if (f.status != Frame::Status::kRunning || !f.Compound().map_io ||
+      f.Compound().map_io_attempt != attempt)
+    return;
+  f.Compound().map_io = false;
   try {
     then(ex, f, std::move(outcome));
   } catch (const StatesException& e) {
-    if (f.block == Frame::Block::kChildren && f.children.empty()) {
+    if (f.block == Frame::Block::kChildren && f.Compound().children.empty()) {
       FailRun(ex, f, e.error());
     } else {
       ex.HandleStateError(f, e.error());
@@ -343,9 +346,9 @@ void MapRunStep::Register(Execution& ex, const Frame& f) {
   info.state_machine_arn =
       ex.record_.state_machine_arn + "/" + (label.empty() ? f.state->name : label);
   info.start_date = ex.Now();
-  info.max_concurrency = static_cast<int64_t>(f.max_concurrency);
-  info.tolerated_failure_count = Whole(f.tolerated_count).value_or(0);
-  info.tolerated_failure_percentage = f.tolerated_percentage.value_or(0);
+  info.max_concurrency = static_cast<int64_t>(f.CompoundView().max_concurrency);
+  info.tolerated_failure_count = Whole(f.CompoundView().tolerated_count).value_or(0);
+  info.tolerated_failure_percentage = f.CompoundView().tolerated_percentage.value_or(0);
   // Replay of a run that closed: the stored record stays as it was.
   if (ex.replaying_ && ex.services_->store) {
     auto stored = ex.services_->store->GetMapRun(info.arn);
@@ -366,7 +369,7 @@ void MapRunStep::Track(Execution& ex, const Frame& f, const std::function<void(M
 
 void MapRunStep::Close(Execution& ex, const Frame& f, const std::string& status) {
   // Child executions that had not finished end with the run.
-  for (int id : f.children) {
+  for (int id : f.CompoundView().children) {
     const Frame& child = *ex.frames_[id];
     if (child.status == Frame::Status::kRunning || child.status == Frame::Status::kAborted) {
       ChildFinished(ex, f, *ex.frames_[id]);
@@ -398,7 +401,7 @@ namespace {
 
 // How many items iteration `index` carries: its batch's, or one.
 int64_t Weight(const Frame& f, size_t index) {
-  const Json& item = f.items[index];
+  const Json& item = f.CompoundView().items[index];
   bool batched = f.state->as<asl::MapSpec>().batcher.has_value();
   if (batched && item.is_object() && item.contains("Items") && item["Items"].is_array()) {
     return static_cast<int64_t>(item["Items"].size());
@@ -410,8 +413,8 @@ int64_t Weight(const Frame& f, size_t index) {
 
 void MapRunStep::CountItems(Execution& ex, const Frame& f) {
   int64_t items = 0;
-  for (size_t i = 0; i < f.items.size(); ++i) items += Weight(f, i);
-  auto executions = static_cast<int64_t>(f.items.size());
+  for (size_t i = 0; i < f.CompoundView().items.size(); ++i) items += Weight(f, i);
+  auto executions = static_cast<int64_t>(f.CompoundView().items.size());
   Track(ex, f, [&](MapRunInfo& info) {
     info.items.total = info.items.pending = items;
     info.executions.total = info.executions.pending = executions;
@@ -452,19 +455,20 @@ Status Execution::UpdateMapRun(const std::string& map_run_arn, const MapRunUpdat
         f.block != Frame::Block::kChildren) {
       continue;
     }
-    if (update.max_concurrency) f.max_concurrency = static_cast<size_t>(*update.max_concurrency);
+    if (update.max_concurrency)
+      f.Compound().max_concurrency = static_cast<size_t>(*update.max_concurrency);
     if (update.tolerated_failure_count) {
-      f.tolerated_count = static_cast<double>(*update.tolerated_failure_count);
+      f.Compound().tolerated_count = static_cast<double>(*update.tolerated_failure_count);
     }
     if (update.tolerated_failure_percentage) {
-      f.tolerated_percentage = *update.tolerated_failure_percentage;
+      f.Compound().tolerated_percentage = *update.tolerated_failure_percentage;
     }
     MapRunStep::Track(*this, f, [&](MapRunInfo& info) {
-      info.max_concurrency = static_cast<int64_t>(f.max_concurrency);
-      info.tolerated_failure_count = Whole(f.tolerated_count).value_or(0);
-      info.tolerated_failure_percentage = f.tolerated_percentage.value_or(0);
+      info.max_concurrency = static_cast<int64_t>(f.Compound().max_concurrency);
+      info.tolerated_failure_count = Whole(f.Compound().tolerated_count).value_or(0);
+      info.tolerated_failure_percentage = f.Compound().tolerated_percentage.value_or(0);
     });
-    if (!f.map_io && f.children_started < f.items.size()) {
+    if (!f.Compound().map_io && f.Compound().children_started < f.Compound().items.size()) {
       try {
         StartIterations(f);
       } catch (const StatesException& e) {
@@ -479,7 +483,7 @@ Status Execution::UpdateMapRun(const std::string& map_run_arn, const MapRunUpdat
 
 void MapRunStep::FailRun(Execution& ex, Frame& f, StatesError error) {
   Close(ex, f, "FAILED");
-  f.map_io = false;
+  f.Compound().map_io = false;
   Json details = {{"error", error.error}};
   if (error.cause) details["cause"] = *error.cause;
   ex.Emit(f, "MapRunFailed", std::move(details), true, CloseEngine(ex));
@@ -496,8 +500,8 @@ bool MapRunStep::ReplaySettled(Execution& ex, Frame& f) {
     if (!event.engine.is_object() || event.engine.value("f", -1) != f.id) continue;
     if (event.type != "MapRunSucceeded" && event.type != "MapRunFailed") return false;
     f.block = Frame::Block::kChildren;
-    f.children.clear();
-    f.map_settled = true;
+    f.Compound().children.clear();
+    f.Compound().map_settled = true;
     f.on_wake = [&ex, i](Frame& fr) { Settle(ex, fr, ex.replay_[i]); };
     return true;
   }
@@ -518,16 +522,16 @@ void MapRunStep::Settle(Execution& ex, Frame& f, const storage::HistoryEvent& cl
   }
   f.block = Frame::Block::kChildren;
   if (close.type == "MapRunFailed") {
-    f.map_redrive.reset();
+    f.Compound().map_redrive.reset();
     if (close.engine.is_object() && close.engine.contains("redrive")) {
-      f.map_redrive = RedriveFrom(close.engine["redrive"]);
+      f.Compound().map_redrive = RedriveFrom(close.engine["redrive"]);
     }
     const Json& d = close.details;
     StatesError error{d.is_object() ? d.value("error", "") : "", std::nullopt, std::nullopt};
     if (d.is_object() && d.contains("cause")) error.cause = d.value("cause", "");
     return FailRun(ex, f, std::move(error));
   }
-  f.map_result = Json::array();  // not written again: the stored output wins
+  f.Compound().map_result = Json::array();  // not written again: the stored output wins
   ex.CompleteCompound(f);
 }
 
@@ -562,7 +566,7 @@ void MapRunStep::ChildStarted(Execution& ex, const Frame& f, Frame& child) {
   r.map_run_arn = f.map_run_arn;
   r.parent_execution_arn = ex.record_.arn;
   // Redriven when it ran in an earlier attempt; a first run counts 0.
-  const MapRunRedrive* before = f.map_redrive.get();
+  const MapRunRedrive* before = f.CompoundView().map_redrive.get();
   if (before && before->map_run_arn == f.map_run_arn && index < before->starts.size()) {
     r.redrive_count = before->starts[index];
   }
@@ -608,20 +612,20 @@ void MapRunStep::ChildFinished(Execution& ex, const Frame& f, Frame& child) {
 }
 
 Json MapRunStep::RedriveSnapshot(const Execution& ex, const Frame& f) {
-  size_t n = f.items.size();
+  size_t n = f.CompoundView().items.size();
   std::vector<bool> done(n, false);
-  if (f.map_redrive && f.map_redrive->map_run_arn == f.map_run_arn) {
-    for (size_t i = 0; i < n && i < f.map_redrive->done.size(); ++i) {
-      done[i] = f.map_redrive->done[i];
+  if (f.CompoundView().map_redrive && f.CompoundView().map_redrive->map_run_arn == f.map_run_arn) {
+    for (size_t i = 0; i < n && i < f.CompoundView().map_redrive->done.size(); ++i) {
+      done[i] = f.CompoundView().map_redrive->done[i];
     }
   }
   std::vector<int64_t> starts(n, 0);
-  if (f.map_redrive && f.map_redrive->map_run_arn == f.map_run_arn) {
-    for (size_t i = 0; i < n && i < f.map_redrive->starts.size(); ++i) {
-      starts[i] = f.map_redrive->starts[i];
+  if (f.CompoundView().map_redrive && f.CompoundView().map_redrive->map_run_arn == f.map_run_arn) {
+    for (size_t i = 0; i < n && i < f.CompoundView().map_redrive->starts.size(); ++i) {
+      starts[i] = f.CompoundView().map_redrive->starts[i];
     }
   }
-  for (int id : f.children) {
+  for (int id : f.CompoundView().children) {
     const Frame& child = *ex.frames_[id];
     if (child.slot >= n) continue;
     ++starts[child.slot];
@@ -631,12 +635,17 @@ Json MapRunStep::RedriveSnapshot(const Execution& ex, const Frame& f) {
   for (size_t i = 0; i < n; ++i) {
     if (!done[i]) continue;
     indexes.push_back(i);
-    outputs.push_back(i < f.child_outputs.size() ? f.child_outputs[i] : Json());
-    inputs.push_back(i < f.child_inputs.size() ? f.child_inputs[i] : Json());
+    outputs.push_back(i < f.CompoundView().child_outputs.size() ? f.CompoundView().child_outputs[i]
+                                                                : Json());
+    inputs.push_back(i < f.CompoundView().child_inputs.size() ? f.CompoundView().child_inputs[i]
+                                                              : Json());
   }
-  return {{"mapRunArn", f.map_run_arn},    {"items", f.items},
-          {"selected", f.items_selected},  {"done", std::move(indexes)},
-          {"outputs", std::move(outputs)}, {"inputs", std::move(inputs)},
+  return {{"mapRunArn", f.map_run_arn},
+          {"items", f.CompoundView().items},
+          {"selected", f.CompoundView().items_selected},
+          {"done", std::move(indexes)},
+          {"outputs", std::move(outputs)},
+          {"inputs", std::move(inputs)},
           {"starts", std::move(starts)}};
 }
 
@@ -673,31 +682,33 @@ std::shared_ptr<const MapRunRedrive> MapRunStep::RedriveFrom(const Json& snapsho
 // The parent was redriven: the same run again, its unsuccessful iterations
 // only (or, replaying, settled from the stored close that follows).
 bool MapRunStep::Redrive(Execution& ex, Frame& f) {
-  if (!f.map_redrive || f.map_redrive->map_run_arn != f.map_run_arn || f.map_run_arn.empty()) {
+  if (!f.Compound().map_redrive || f.Compound().map_redrive->map_run_arn != f.map_run_arn ||
+      f.map_run_arn.empty()) {
     return false;
   }
-  std::shared_ptr<const MapRunRedrive> r = f.map_redrive;
-  ++f.map_redrives;
+  std::shared_ptr<const MapRunRedrive> r = f.Compound().map_redrive;
+  ++f.Compound().map_redrives;
   f.block = Frame::Block::kChildren;
-  f.children.clear();
-  ex.Emit(f, "MapRunRedriven", {{"mapRunArn", f.map_run_arn}, {"redriveCount", f.map_redrives}});
+  f.Compound().children.clear();
+  ex.Emit(f, "MapRunRedriven",
+          {{"mapRunArn", f.map_run_arn}, {"redriveCount", f.Compound().map_redrives}});
   if (ex.closed_) return true;  // the replay diverged
   Reopen(ex, f);
   if (ex.replaying_ && ReplaySettled(ex, f)) return true;
   size_t n = r->items.size();
-  f.items = r->items;
-  f.items_selected = r->selected;
-  f.child_outputs = r->outputs;
-  f.child_inputs = r->inputs;
-  f.child_errors.assign(n, StatesError());
-  f.children_done = 0;
-  f.children_started = 0;
-  f.children_failed = 0;
-  f.map_result.reset();
-  f.map_settled = false;
+  f.Compound().items = r->items;
+  f.Compound().items_selected = r->selected;
+  f.Compound().child_outputs = r->outputs;
+  f.Compound().child_inputs = r->inputs;
+  f.Compound().child_errors.assign(n, StatesError());
+  f.Compound().children_done = 0;
+  f.Compound().children_started = 0;
+  f.Compound().children_failed = 0;
+  f.Compound().map_result.reset();
+  f.Compound().map_settled = false;
   try {
     ex.StartIterations(f);
-    if (f.children_done == n) ex.CompleteCompound(f);
+    if (f.Compound().children_done == n) ex.CompleteCompound(f);
   } catch (const StatesException& e) {
     ex.HandleStateError(f, e.error());
   }
@@ -708,7 +719,7 @@ bool MapRunStep::Redrive(Execution& ex, Frame& f) {
 void MapRunStep::Reopen(Execution& ex, const Frame& f) {
   if (!ex.services_->map_runs) return;
   EpochMillis now = ex.Now();
-  int64_t count = f.map_redrives;
+  int64_t count = f.CompoundView().map_redrives;
   ex.services_->map_runs->Update(f.map_run_arn, [&](MapRunInfo& info) {
     if (info.status == "RUNNING") return;
     info.status = "RUNNING";
@@ -725,14 +736,14 @@ void MapRunStep::Reopen(Execution& ex, const Frame& f) {
 }
 
 bool MapRunStep::ExitSettled(Execution& ex, Frame& f) {
-  f.map_settled = false;
+  f.Compound().map_settled = false;
   if (!ex.replaying_ || ex.replay_pos_ >= ex.replay_.size() ||
       ex.replay_[ex.replay_pos_].type != "MapStateExited") {
     return false;
   }
-  f.child_outputs.clear();
-  f.child_inputs.clear();
-  f.map_result.reset();
+  f.Compound().child_outputs.clear();
+  f.Compound().child_inputs.clear();
+  f.Compound().map_result.reset();
   ex.ExitState(f, "MapStateExited", Json(), f.state->next, Json::object());
   return true;
 }

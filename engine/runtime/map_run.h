@@ -80,7 +80,7 @@ class MapRunStep {
   static void Register(Execution& ex, const Frame& f);
   static void Track(Execution& ex, const Frame& f, const std::function<void(MapRunInfo&)>& fn);
   static void Close(Execution& ex, const Frame& f, const std::string& status);
-  // Counters: the iterations are known (frame.items), one starts, one ends.
+  // Counters: the iterations are known (frame.Compound().items), one starts, one ends.
   static void CountItems(Execution& ex, const Frame& f);
   static void CountStarted(Execution& ex, const Frame& f, size_t index);
   static void CountFinished(Execution& ex, const Frame& f, size_t index, bool succeeded);

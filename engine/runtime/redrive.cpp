@@ -108,14 +108,16 @@ void Execution::ReviveFrame(Frame& frame, int64_t cursor) {
   if (frame.timer) frame.timer->cancel();
   frame.on_wake = nullptr;
   // Answers to the tasks of the closed attempt are ignored from now on.
-  frame.task.reset();
-  ++frame.task_attempt;
-  frame.task_submitted = false;
-  frame.activity_started = false;
-  frame.task_deadline = 0;
-  frame.heartbeat_at = 0;
-  frame.early_answer.reset();
-  frame.compound_failing = false;
+  if (TaskPart* t = frame.task_part.get()) {
+    t->task.reset();
+    ++t->task_attempt;
+    t->task_submitted = false;
+    t->activity_started = false;
+    t->task_deadline = 0;
+    t->heartbeat_at = 0;
+    t->early_answer.reset();
+  }
+  if (frame.compound_part) frame.compound_part->compound_failing = false;
   if (frame.state && ReviveChildren(frame, cursor)) return;
   frame.block = Frame::Block::kNone;
   if (frame.state) frame.pending = frame.state;
@@ -129,15 +131,16 @@ bool Execution::ReviveChildren(Frame& frame, int64_t cursor) {
   const asl::State& state = *frame.state;
   bool map = state.type == asl::StateType::kMap;
   if (map && state.as<asl::MapSpec>().distributed) return MapRunStep::Redrive(*this, frame);
-  if ((!map && state.type != asl::StateType::kParallel) || frame.children.empty()) return false;
-  bool unstarted = map && frame.children_started < frame.items.size();
+  const CompoundPart& part = frame.CompoundView();
+  if ((!map && state.type != asl::StateType::kParallel) || part.children.empty()) return false;
+  bool unstarted = map && part.children_started < part.items.size();
   bool unsuccessful = unstarted;
-  for (int id : frame.children) {
+  for (int id : part.children) {
     unsuccessful = unsuccessful || frames_[id]->status != Frame::Status::kSucceeded;
   }
   if (!unsuccessful) return false;
   frame.block = Frame::Block::kChildren;
-  for (int id : frame.children) {
+  for (int id : part.children) {
     Frame& child = *frames_[id];
     if (child.status == Frame::Status::kSucceeded) continue;
     child.cursor = cursor;

@@ -158,21 +158,23 @@ void TaskStep::Run(Execution& ex, Frame& f) {
   ex.Emit(f, EventType(spec, "Started"), WithResource(spec, nullptr));
   if (ex.closed_) return;  // replay diverged
   if (!Await(ex, f, request)) return;
-  if (Heartbeats(f)) f.heartbeat_at = ex.last_event_time_ + *request->heartbeat_seconds * 1000;
+  if (Heartbeats(f))
+    f.Task().heartbeat_at = ex.last_event_time_ + *request->heartbeat_seconds * 1000;
   ArmTimeout(ex, f);
   Dispatch(ex, f);
 }
 
 // The frame now waits for its task: live (true), or for the stored answer.
 bool TaskStep::Await(Execution& ex, Frame& f, std::shared_ptr<task::TaskRequest> request) {
-  f.task = std::move(request);
-  f.task_submitted = false;
-  f.activity_started = false;
-  f.early_answer.reset();
+  f.Task().task = std::move(request);
+  f.Task().task_submitted = false;
+  f.Task().activity_started = false;
+  f.Task().early_answer.reset();
   f.block = Frame::Block::kTask;
-  f.task_deadline =
-      f.task->timeout_seconds ? ex.last_event_time_ + *f.task->timeout_seconds * 1000 : 0;
-  f.heartbeat_at = 0;
+  f.Task().task_deadline = f.Task().task->timeout_seconds
+                               ? ex.last_event_time_ + *f.Task().task->timeout_seconds * 1000
+                               : 0;
+  f.Task().heartbeat_at = 0;
   if (!ex.replaying_) return true;
   f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
   return false;
@@ -191,21 +193,22 @@ void TaskStep::RunActivity(Execution& ex, Frame& f, std::shared_ptr<task::TaskRe
   }
   ex.Emit(f, "ActivityScheduled", ScheduledDetails(*request));
   if (ex.closed_ || !Await(ex, f, std::move(request))) return;
-  ++f.task_attempt;
+  ++f.Task().task_attempt;
   ArmTimeout(ex, f);
   QueueActivity(ex, f);
 }
 
 void TaskStep::QueueActivity(Execution& ex, Frame& f) {
   if (!ex.services_->queue_activity) return;
-  ex.services_->queue_activity(
-      {f.task->spec.arn, ex.record_.arn, *f.task->task_token, DumpJson(f.task->parameters)});
+  ex.services_->queue_activity({f.Task().task->spec.arn, ex.record_.arn, *f.Task().task->task_token,
+                                DumpJson(f.Task().task->parameters)});
 }
 
 // $$ of a Task: the context object plus Task.Token when the task has one.
 Json TaskStep::Context(Execution& ex, const Frame& f) {
   Json context = ex.ContextObject(f, true);
-  if (f.task && f.task->task_token) context["Task"] = {{"Token", *f.task->task_token}};
+  if (f.TaskView().task && f.TaskView().task->task_token)
+    context["Task"] = {{"Token", *f.TaskView().task->task_token}};
   return context;
 }
 
@@ -272,19 +275,20 @@ std::optional<int64_t> TaskStep::Seconds(Execution& ex, const Frame& f,
 
 // Heartbeats apply to tasks that wait for SendTask*: callbacks and activities.
 bool TaskStep::Heartbeats(const Frame& f) {
-  return f.task->heartbeat_seconds &&
-         (f.task->spec.activity || f.task->spec.pattern == Pattern::kWaitForTaskToken);
+  return f.TaskView().task->heartbeat_seconds &&
+         (f.TaskView().task->spec.activity ||
+          f.TaskView().task->spec.pattern == Pattern::kWaitForTaskToken);
 }
 
 void TaskStep::StartHeartbeat(Execution& ex, Frame& f, EpochMillis from) {
-  f.heartbeat_at = from + *f.task->heartbeat_seconds * 1000;
+  f.Task().heartbeat_at = from + *f.Task().task->heartbeat_seconds * 1000;
   ArmTimeout(ex, f);
 }
 
 // One timer: the earlier of the timeout and heartbeat deadlines.
 void TaskStep::ArmTimeout(Execution& ex, Frame& f) {
-  EpochMillis at = f.task_deadline;
-  if (f.heartbeat_at && (!at || f.heartbeat_at < at)) at = f.heartbeat_at;
+  EpochMillis at = f.Task().task_deadline;
+  if (f.Task().heartbeat_at && (!at || f.Task().heartbeat_at < at)) at = f.Task().heartbeat_at;
   if (!at) {
     f.on_wake = nullptr;
     if (f.timer) f.timer->cancel();
@@ -305,10 +309,10 @@ void TaskStep::Post(const std::weak_ptr<Execution>& weak, Fn fn) {
 }
 
 void TaskStep::Dispatch(Execution& ex, Frame& f) {
-  uint64_t attempt = ++f.task_attempt;
+  uint64_t attempt = ++f.Task().task_attempt;
   int id = f.id;
   std::weak_ptr<Execution> weak = ex.weak_from_this();
-  task::TaskRequest request = *f.task;
+  task::TaskRequest request = *f.Task().task;
   request.on_submitted = [weak, id, attempt](Json output) {
     Post(weak, [id, attempt, output = std::move(output)](Execution& e) {
       OnSubmitted(e, id, attempt, output);
@@ -334,7 +338,7 @@ Frame* TaskStep::Awaiting(Execution& ex, int frame_id, uint64_t attempt) {
   if (ex.closed_ || frame_id < 0 || frame_id >= static_cast<int>(ex.frames_.size())) return nullptr;
   Frame& f = *ex.frames_[frame_id];
   if (f.status != Frame::Status::kRunning || f.block != Frame::Block::kTask ||
-      f.task_attempt != attempt) {
+      f.Task().task_attempt != attempt) {
     return nullptr;
   }
   return &f;
@@ -370,13 +374,13 @@ void TaskStep::OnSubmitted(Execution& ex, int frame_id, uint64_t attempt, const 
 
 // TaskSubmitted, once per task (not again when a resumed task is re-sent).
 void TaskStep::RecordSubmitted(Execution& ex, Frame& f, const Json& output) {
-  if (f.task_submitted) return;
-  f.task_submitted = true;
-  ex.Emit(f, EventType(f.task->spec, "Submitted"),
-          WithResource(f.task->spec, OutputDetails(output)));
-  if (!f.early_answer || ex.closed_) return;
-  TaskAnswer answer = std::move(*f.early_answer);
-  f.early_answer.reset();
+  if (f.Task().task_submitted) return;
+  f.Task().task_submitted = true;
+  ex.Emit(f, EventType(f.Task().task->spec, "Submitted"),
+          WithResource(f.Task().task->spec, OutputDetails(output)));
+  if (!f.Task().early_answer || ex.closed_) return;
+  TaskAnswer answer = std::move(*f.Task().early_answer);
+  f.Task().early_answer.reset();
   ApplyAnswer(ex, f, std::move(answer));
 }
 
@@ -387,8 +391,8 @@ void TaskStep::RecordSubmitted(Execution& ex, Frame& f, const Json& output) {
 Frame* TaskStep::WaitingOn(Execution& ex, const std::string& token) {
   if (ex.closed_ || ex.replaying_) return nullptr;
   for (auto& f : ex.frames_) {
-    if (f->status == Frame::Status::kRunning && f->block == Frame::Block::kTask && f->task &&
-        f->task->task_token == token) {
+    if (f->status == Frame::Status::kRunning && f->block == Frame::Block::kTask && f->Task().task &&
+        f->Task().task->task_token == token) {
       return f.get();
     }
   }
@@ -402,13 +406,13 @@ Status TaskStep::Answer(Execution& ex, const std::string& token, TaskAnswer answ
                   "Task Timed Out: 'Provided task does not exist anymore'");
   }
   if (answer.kind == TaskAnswer::Kind::kHeartbeat) {
-    bool running = f->task->spec.activity ? f->activity_started : true;
+    bool running = f->Task().task->spec.activity ? f->Task().activity_started : true;
     if (Heartbeats(*f) && running) StartHeartbeat(ex, *f, ex.Now());
     return Status::Ok();
   }
   // A callback answered before its service call returned: TaskSubmitted first.
-  if (f->task->spec.pattern == Pattern::kWaitForTaskToken && !f->task_submitted) {
-    f->early_answer = std::move(answer);
+  if (f->Task().task->spec.pattern == Pattern::kWaitForTaskToken && !f->Task().task_submitted) {
+    f->Task().early_answer = std::move(answer);
     return Status::Ok();
   }
   ApplyAnswer(ex, *f, std::move(answer));
@@ -431,14 +435,14 @@ void TaskStep::ApplyAnswer(Execution& ex, Frame& f, TaskAnswer answer) {
 void TaskStep::Take(Execution& ex, const std::string& token, const std::string& worker,
                     std::function<void(bool)> taken) {
   Frame* f = WaitingOn(ex, token);
-  if (!f || !f->task->spec.activity) return taken(false);
-  if (f->activity_started) {
+  if (!f || !f->Task().task->spec.activity) return taken(false);
+  if (f->Task().activity_started) {
     // Its ActivityStarted is in the history already (see Resume).
-    if (!f->activity_reoffered) return taken(false);
-    f->activity_reoffered = false;
+    if (!f->Task().activity_reoffered) return taken(false);
+    f->Task().activity_reoffered = false;
     return taken(true);
   }
-  f->activity_started = true;
+  f->Task().activity_started = true;
   Json details = Json::object();
   if (!worker.empty()) details["workerName"] = worker;
   ex.Emit(*f, "ActivityStarted", std::move(details));
@@ -451,37 +455,38 @@ void TaskStep::Take(Execution& ex, const std::string& token, const std::string& 
 
 void TaskStep::Resume(Execution& ex, Frame& f) {
   // SendTaskHeartbeat leaves no event: a heartbeat clock restarts now.
-  bool running = f.task->spec.activity ? f.activity_started : true;
-  if (Heartbeats(f) && running) f.heartbeat_at = ex.Now() + *f.task->heartbeat_seconds * 1000;
+  bool running = f.Task().task->spec.activity ? f.Task().activity_started : true;
+  if (Heartbeats(f) && running)
+    f.Task().heartbeat_at = ex.Now() + *f.Task().task->heartbeat_seconds * 1000;
   ArmTimeout(ex, f);
-  if (f.task->spec.activity) {
-    ++f.task_attempt;
+  if (f.Task().task->spec.activity) {
+    ++f.Task().task_attempt;
     // A started task is offered again too (at-least-once): the crash may have
     // lost GetActivityTask's answer, and only a worker that got it can answer.
     // Whichever worker answers first with the token completes the task.
-    f.activity_reoffered = f.activity_started;
+    f.Task().activity_reoffered = f.Task().activity_started;
     QueueActivity(ex, f);
     return;
   }
   // A submitted callback task keeps its token: the worker still holds it.
-  if (f.task_submitted && f.task->spec.pattern == Pattern::kWaitForTaskToken) return;
+  if (f.Task().task_submitted && f.Task().task->spec.pattern == Pattern::kWaitForTaskToken) return;
   Dispatch(ex, f);
 }
 
 // The frame's next stored event answers the task.
 void TaskStep::ReplayAnswer(Execution& ex, Frame& f) {
   const storage::HistoryEvent& next = ex.replay_[ex.replay_pos_];
-  const ResourceSpec& spec = f.task->spec;
+  const ResourceSpec& spec = f.Task().task->spec;
   if (next.type == EventType(spec, "Submitted")) {
     ex.Emit(f, next.type, nullptr);
-    f.task_submitted = true;
+    f.Task().task_submitted = true;
     f.block = Frame::Block::kTask;
     f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
     return;
   }
   if (next.type == "ActivityStarted" && spec.activity) {
     ex.Emit(f, next.type, nullptr);
-    f.activity_started = true;
+    f.Task().activity_started = true;
     f.block = Frame::Block::kTask;
     f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
     return;
@@ -516,8 +521,8 @@ void TaskStep::Settle(Execution& ex, Frame& f, Fn fn) {
 }
 
 void TaskStep::Succeed(Execution& ex, Frame& f, Json result) {
-  ex.Emit(f, EventType(f.task->spec, "Succeeded"),
-          WithResource(f.task->spec, OutputDetails(result)));
+  ex.Emit(f, EventType(f.Task().task->spec, "Succeeded"),
+          WithResource(f.Task().task->spec, OutputDetails(result)));
   if (ex.closed_) return;
   Complete(ex, f, std::move(result));
 }
@@ -526,11 +531,12 @@ void TaskStep::Fail(Execution& ex, Frame& f, StatesError error) {
   Json details = Json::object();
   if (!error.error.empty()) details["error"] = error.error;
   if (error.cause) details["cause"] = *error.cause;
-  ex.Emit(f, EventType(f.task->spec, "Failed"), WithResource(f.task->spec, std::move(details)));
+  ex.Emit(f, EventType(f.Task().task->spec, "Failed"),
+          WithResource(f.Task().task->spec, std::move(details)));
   if (ex.closed_) return;
-  f.task_failure = true;
+  f.Task().task_failure = true;
   ex.HandleStateError(f, std::move(error));
-  f.task_failure = false;
+  f.Task().task_failure = false;
 }
 
 void TaskStep::TimeOut(Execution& ex, Frame& f, std::optional<std::string> cause) {
@@ -540,7 +546,8 @@ void TaskStep::TimeOut(Execution& ex, Frame& f, std::optional<std::string> cause
     details["cause"] = *cause;
   else
     cause.reset();
-  ex.Emit(f, EventType(f.task->spec, "TimedOut"), WithResource(f.task->spec, std::move(details)));
+  ex.Emit(f, EventType(f.Task().task->spec, "TimedOut"),
+          WithResource(f.Task().task->spec, std::move(details)));
   if (ex.closed_) return;
   ex.HandleStateError(f, {errors::kTimeout, std::move(cause), std::nullopt});
 }
