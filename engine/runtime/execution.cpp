@@ -15,27 +15,36 @@ Execution::Execution(std::shared_ptr<const ExecutionServices> services,
                      storage::ExecutionRecord record,
                      std::shared_ptr<const asl::StateMachine> machine)
     : services_(std::move(services)),
-      record_(std::move(record)),
       machine_(std::move(machine)),
       strand_(net::make_strand(*services_->io)) {
-  auto parsed = ParseJson(record_.input);
+  record_.arn = record.arn;
+  record_.state_machine_arn = record.state_machine_arn;
+  record_.role_arn = record.role_arn;
+  if (record.attributes.is_object()) {
+    record_.mock_test_case = record.attributes.value("mockTestCase", std::string());
+  }
+  record_.start_date = record.start_date;
+  record_.redrive_date = record.redrive_date;
+  record_.express = record.type == "EXPRESS";
+  auto parsed = ParseJson(record.input);
   input_ = parsed.ok() ? std::move(parsed).value() : Json::object();
-  timeout_base_ = record_.start_date;
-  if (machine_->reads_context) BuildContextBase();
+  timeout_base_ = record.start_date;
+  if (machine_->reads_context) BuildContextBase(record);
+  start_record_ = std::make_unique<storage::ExecutionRecord>(std::move(record));
 }
 
-void Execution::BuildContextBase() {
-  std::string sm_name = record_.state_machine_arn.substr(record_.state_machine_arn.rfind(':') + 1);
+void Execution::BuildContextBase(const storage::ExecutionRecord& record) {
+  std::string sm_name = record.state_machine_arn.substr(record.state_machine_arn.rfind(':') + 1);
   context_base_ = Json::object();
-  context_base_["Execution"] = {{"Id", record_.arn},
+  context_base_["Execution"] = {{"Id", record.arn},
                                 {"Input", input_},
-                                {"StartTime", FormatIso8601Millis(record_.start_date)},
-                                {"Name", record_.name},
-                                {"RoleArn", record_.role_arn}};
+                                {"StartTime", FormatIso8601Millis(record.start_date)},
+                                {"Name", record.name},
+                                {"RoleArn", record.role_arn}};
   // Express executions cannot be redriven: AWS leaves RedriveCount out. The
   // count grows as the history's ExecutionRedriven events are (re)applied.
-  if (record_.type != "EXPRESS") context_base_["Execution"]["RedriveCount"] = 0;
-  context_base_["StateMachine"] = {{"Id", record_.state_machine_arn}, {"Name", sm_name}};
+  if (record.type != "EXPRESS") context_base_["Execution"]["RedriveCount"] = 0;
+  context_base_["StateMachine"] = {{"Id", record.state_machine_arn}, {"Name", sm_name}};
 }
 
 EpochMillis Execution::Now() const {
@@ -49,17 +58,19 @@ void Execution::Begin(std::function<void(Status)> started,
                       std::function<void(const ExecutionOutcome&)> finished) {
   started_ = std::move(started);
   finished_ = std::move(finished);
-  Pending().insert_executions.push_back(record_);
+  storage::ExecutionRecord& record = *start_record_;
   Frame& root = NewFrame(-1, 0, &machine_->root);
-  Json details = {{"input", record_.input},
+  Json details = {{"input", record.input},
                   {"inputDetails", {{"truncated", false}}},
-                  {"roleArn", record_.role_arn}};
-  if (!record_.state_machine_alias_arn.empty()) {
-    details["stateMachineAliasArn"] = record_.state_machine_alias_arn;
+                  {"roleArn", record.role_arn}};
+  if (!record.state_machine_alias_arn.empty()) {
+    details["stateMachineAliasArn"] = record.state_machine_alias_arn;
   }
-  if (!record_.state_machine_version_arn.empty()) {
-    details["stateMachineVersionArn"] = record_.state_machine_version_arn;
+  if (!record.state_machine_version_arn.empty()) {
+    details["stateMachineVersionArn"] = record.state_machine_version_arn;
   }
+  Pending().insert_executions.push_back(std::move(record));
+  start_record_.reset();
   Emit(root, "ExecutionStarted", std::move(details), /*advance=*/false);
   root.pending = root.program->Find(root.program->start_at);
   root.raw_input = input_;
@@ -75,6 +86,7 @@ void Execution::Resume(std::vector<storage::HistoryEvent> events,
 }
 
 void Execution::StartReplay(std::vector<storage::HistoryEvent> events) {
+  start_record_.reset();  // stored already
   first_batch_ = false;
   replay_ = std::move(events);
   replay_pos_ = 0;
@@ -143,7 +155,7 @@ int64_t Execution::Emit(Frame& frame, const std::string& type, Json details, boo
   }
   if (replaying_) FinishReplay();
   if (closed_) return last_event_id_;  // nothing follows the closing event
-  if (last_event_id_ + 1 >= limits::kMaxHistoryEvents && record_.type != "EXPRESS" &&
+  if (last_event_id_ + 1 >= limits::kMaxHistoryEvents && !record_.express &&
       type.rfind("Execution", 0) != 0) {
     FailHistoryLimit();
     return last_event_id_;

@@ -184,6 +184,18 @@ struct Frame {
   StatesError error;  // when kFailed
 };
 
+// What a running execution keeps of its ExecutionRecord; the whole record
+// is held only until Begin has queued it for the store.
+struct RunningRecord {
+  std::string arn;
+  std::string state_machine_arn;
+  std::string role_arn;
+  std::string mock_test_case;  // attributes.mockTestCase: which mocked responses Task states get
+  EpochMillis start_date = 0;
+  std::optional<EpochMillis> redrive_date;
+  bool express = false;
+};
+
 class Execution : public std::enable_shared_from_this<Execution> {
  public:
   // `services` are the engine's, shared by all its executions.
@@ -235,7 +247,7 @@ class Execution : public std::enable_shared_from_this<Execution> {
   void AppendPending(const std::string& arn, storage::HistoryEvent event);
   void Flush();
   EpochMillis Now() const;
-  void BuildContextBase();  // context_base_, for machines that read $$
+  void BuildContextBase(const storage::ExecutionRecord& record);  // for machines that read $$
 
   // --- driving frames (execution.cpp) ---
   Frame& NewFrame(int parent, size_t slot, const asl::Program* program);
@@ -318,7 +330,8 @@ class Execution : public std::enable_shared_from_this<Execution> {
   void FailCompound(Frame& frame, StatesError error);
 
   std::shared_ptr<const ExecutionServices> services_;
-  storage::ExecutionRecord record_;
+  RunningRecord record_;
+  std::unique_ptr<storage::ExecutionRecord> start_record_;  // until Begin (or a replay) starts
   std::shared_ptr<const asl::StateMachine> machine_;
   Strand strand_;
   Json input_;

@@ -89,8 +89,6 @@ void Execution::ApplyRedrive() {
   }
   timeout_base_ = at;
   if (live) {
-    record_.status = "RUNNING";
-    record_.redrive_count = redrive_count_;
     record_.redrive_date = at;
     Pending().update_executions.push_back({record_.arn, "RUNNING", std::nullopt, std::nullopt,
                                            std::nullopt, std::nullopt, redrive_count_, at});

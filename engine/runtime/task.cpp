@@ -247,9 +247,7 @@ std::shared_ptr<task::TaskRequest> TaskStep::BuildRequest(Execution& ex, Frame& 
   r->state_name = state.name;
   r->region = ex.services_->options.region;
   r->account = ex.services_->options.account;
-  if (ex.record_.attributes.is_object()) {
-    r->test_case = ex.record_.attributes.value("mockTestCase", std::string());
-  }
+  r->test_case = ex.record_.mock_test_case;
   // Mocked responses count the state's invocations across the whole execution
   // (re-entries, retries and Map iterations alike), as Step Functions Local does.
   r->invocation = ex.task_invocations_[state.name]++;
