@@ -107,7 +107,7 @@ void Execution::Stop(std::optional<std::string> error, std::optional<std::string
     return;
   }
   AbortNow(std::move(error), std::move(cause));
-  EpochMillis stopped = outcome_.stop_date;
+  EpochMillis stopped = outcome_ ? outcome_->stop_date : 0;
   Flush();
   done(stopped);
 }
@@ -257,7 +257,9 @@ void Execution::Flush() {
                       }
                     }
                     if (closing) {
-                      if (self->finished_) self->finished_(self->outcome_);
+                      if (self->finished_) {
+                        self->finished_(self->outcome_ ? *self->outcome_ : ExecutionOutcome{});
+                      }
                       if (self->services_->on_closed) self->services_->on_closed(self->arn());
                     }
                   });
@@ -461,7 +463,8 @@ void Execution::CloseExecution(const std::string& status, const std::string& eve
   EpochMillis now = Now();
   Pending().update_executions.push_back(
       {record_.arn, status, output, error, cause, now, std::nullopt, std::nullopt});
-  outcome_ = {status, std::move(output), std::move(error), std::move(cause), now};
+  outcome_ = std::make_unique<ExecutionOutcome>(
+      ExecutionOutcome{status, std::move(output), std::move(error), std::move(cause), now});
 }
 
 void Execution::AbortFrames(int frame_id, AbortEvents events, int64_t chain_to) {

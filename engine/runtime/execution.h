@@ -367,7 +367,7 @@ class Execution : public std::enable_shared_from_this<Execution> {
   std::function<void(const ExecutionOutcome&)> finished_;
   // Called on the strand once the pending batch is durable (or failed).
   std::vector<std::function<void(Status)>> on_durable_;
-  ExecutionOutcome outcome_;
+  std::unique_ptr<ExecutionOutcome> outcome_;  // set by CloseExecution
   // Replay state (Resume).
   std::vector<storage::HistoryEvent> replay_;
   size_t replay_pos_ = 0;
