@@ -46,7 +46,9 @@ class SequenceCache {
   };
   void UndoTo(size_t mark);
 
-  static constexpr size_t kMaxEntries = 200000;
+  // Only executions that append often profit from an entry; a parked one
+  // would keep its entry for nothing (about 180 bytes each).
+  static constexpr size_t kMaxEntries = 16384;
 
   std::unordered_map<std::string, Entry> entries_;
   std::vector<Undo> undo_;

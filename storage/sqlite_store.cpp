@@ -35,7 +35,7 @@ Status ConfigureFile(Connection& db) {
   }
   return db.Exec(
       "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;"
-      "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192;"
+      "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192;"
       "PRAGMA journal_size_limit = 67108864;");
 }
 
