@@ -24,28 +24,29 @@ Json IterationDetails(const Frame& parent, size_t index) {
 }  // namespace
 
 void Execution::RunParallel(Frame& frame) {
+  CompoundPart& c = frame.Compound();
   const asl::State& state = *frame.state;
   const auto& spec = state.as<asl::ParallelSpec>();
   Json context = ContextObject(frame, true);
   if (state.query_language == asl::QueryLanguage::kJsonata) {
-    frame.Compound().effective_input =
-        state.arguments ? EvalJsonata(frame, *state.arguments, "Arguments", nullptr, nullptr)
-                        : frame.raw_input;
+    c.effective_input = state.arguments
+                            ? EvalJsonata(frame, *state.arguments, "Arguments", nullptr, nullptr)
+                            : frame.raw_input;
   } else {
     ExprContext ctx{&frame.raw_input, &context, nullptr};
-    frame.Compound().effective_input =
+    c.effective_input =
         ApplyInputPathAndParameters(state.input_path, state.parameters, frame.raw_input, ctx);
   }
   Emit(frame, "ParallelStateStarted", nullptr);
-  frame.Compound().children.clear();
-  frame.Compound().child_outputs.assign(spec.branches.size(), Json());
-  frame.Compound().children_done = 0;
+  c.children.clear();
+  c.child_outputs.assign(spec.branches.size(), Json());
+  c.children_done = 0;
   frame.block = Frame::Block::kChildren;
   for (size_t i = 0; i < spec.branches.size(); ++i) {
     Frame& child = NewFrame(frame.id, i, spec.branches[i].get());
     child.pending = child.program->Find(child.program->start_at);
-    child.raw_input = frame.Compound().effective_input;
-    frame.Compound().children.push_back(child.id);
+    child.raw_input = c.effective_input;
+    c.children.push_back(child.id);
     Schedule(child.id);
   }
   if (spec.branches.empty()) CompleteCompound(frame);
@@ -111,13 +112,14 @@ std::optional<double> Execution::MapNumber(const Frame& frame, const asl::Dynami
 }
 
 Json Execution::MapItems(Frame& frame) {
+  CompoundPart& c = frame.Compound();
   const asl::State& state = *frame.state;
   const auto& spec = state.as<asl::MapSpec>();
   Json context = ContextObject(frame, true);
   FrameScope scope(frames_, frame.id, nullptr);
   ExprContext ctx{&frame.raw_input, &context, &scope};
   if (state.query_language == asl::QueryLanguage::kJsonata) {
-    frame.Compound().effective_input = frame.raw_input;
+    c.effective_input = frame.raw_input;
     if (!spec.items) {
       if (!frame.raw_input.is_array()) {
         throw StatesException(
@@ -136,12 +138,11 @@ Json Execution::MapItems(Frame& frame) {
     }
     return items;
   }
-  frame.Compound().effective_input =
+  c.effective_input =
       ApplyInputPathAndParameters(state.input_path, std::nullopt, frame.raw_input, ctx);
   bool has_path = spec.items_path.kind == asl::OptionalPath::Kind::kPath;
-  Json items = has_path
-                   ? SelectRequired(spec.items_path.path, frame.Compound().effective_input, ctx)
-                   : frame.Compound().effective_input;
+  Json items =
+      has_path ? SelectRequired(spec.items_path.path, c.effective_input, ctx) : c.effective_input;
   if (!items.is_array()) {
     throw StatesException(errors::kRuntime,
                           "Invalid path '" +
@@ -152,24 +153,25 @@ Json Execution::MapItems(Frame& frame) {
 }
 
 void Execution::RunMap(Frame& frame) {
+  CompoundPart& c = frame.Compound();
   const auto& spec = frame.state->as<asl::MapSpec>();
   bool reader = spec.distributed && spec.item_reader;
   Json items = reader ? MapRunStep::ReaderInput(*this, frame) : MapItems(frame);
-  frame.Compound().max_concurrency = 0;
+  c.max_concurrency = 0;
   if (std::optional<double> n = MapNumber(frame, spec.max_concurrency, "MaxConcurrency", true)) {
     if (*n < 0) {
       throw StatesException(errors::kRuntime,
                             "MaxConcurrencyPath must resolve to a non-negative integer");
     }
-    frame.Compound().max_concurrency = static_cast<size_t>(*n);
+    c.max_concurrency = static_cast<size_t>(*n);
   }
-  frame.Compound().items_selected = false;
+  c.items_selected = false;
   frame.map_run_arn.clear();
-  frame.Compound().children_failed = 0;
-  frame.Compound().map_result.reset();
-  frame.Compound().map_settled = false;
-  frame.Compound().map_redrive.reset();
-  frame.Compound().map_redrives = 0;
+  c.children_failed = 0;
+  c.map_result.reset();
+  c.map_settled = false;
+  c.map_redrive.reset();
+  c.map_redrives = 0;
   // With an ItemReader the items are read inside the map run: AWS records length 0.
   Emit(frame, "MapStateStarted", {{"length", reader ? 0 : items.size()}});
   if (spec.distributed) StartMapRun(frame);
@@ -179,25 +181,27 @@ void Execution::RunMap(Frame& frame) {
 }
 
 void Execution::BeginIterations(Frame& frame, Json items) {
+  CompoundPart& c = frame.Compound();
   const auto& spec = frame.state->as<asl::MapSpec>();
   if (spec.distributed && spec.batcher) items = MapRunStep::Batch(*this, frame, items);
-  frame.Compound().items = std::move(items);
-  size_t n = frame.Compound().items.size();
-  frame.Compound().children.clear();
-  frame.Compound().child_outputs.assign(n, Json());
-  frame.Compound().child_inputs.assign(n, Json());
-  frame.Compound().child_errors.assign(n, StatesError());
-  frame.Compound().children_done = 0;
-  frame.Compound().children_started = 0;
+  c.items = std::move(items);
+  size_t n = c.items.size();
+  c.children.clear();
+  c.child_outputs.assign(n, Json());
+  c.child_inputs.assign(n, Json());
+  c.child_errors.assign(n, StatesError());
+  c.children_done = 0;
+  c.children_started = 0;
   frame.block = Frame::Block::kChildren;
   MapRunStep::CountItems(*this, frame);
-  if (frame.Compound().items.empty()) return CompleteCompound(frame);
+  if (c.items.empty()) return CompleteCompound(frame);
   StartIterations(frame);
 }
 
 // Distributed mode: the iterations are child workflow executions of a map
 // run; the parent's history records the run, not its iterations.
 void Execution::StartMapRun(Frame& frame) {
+  CompoundPart& c = frame.Compound();
   const auto& spec = frame.state->as<asl::MapSpec>();
   std::optional<double> count =
       MapNumber(frame, spec.tolerated_failure_count, "ToleratedFailureCount", true);
@@ -214,30 +218,28 @@ void Execution::StartMapRun(Frame& frame) {
   std::string run = "arn:aws:states:" + services_->options.region + ":" +
                     services_->options.account + ":mapRun:" + sm_name + "/" +
                     (spec.label.empty() ? NewUuid() : spec.label) + ":" + NewUuid();
-  frame.Compound().tolerated_count = count;
-  frame.Compound().tolerated_percentage = percentage;
+  c.tolerated_count = count;
+  c.tolerated_percentage = percentage;
   frame.map_run_arn = run;
   const storage::HistoryEvent* stored = nullptr;
   Emit(frame, "MapRunStarted", {{"mapRunArn", run}}, true, nullptr, &stored);
   if (stored && stored->details.is_object()) {  // replay: the ARN recorded
     frame.map_run_arn = stored->details.value("mapRunArn", run);
   }
-  frame.Compound().map_run_id = frame.map_run_arn.substr(frame.map_run_arn.rfind(':') + 1);
+  c.map_run_id = frame.map_run_arn.substr(frame.map_run_arn.rfind(':') + 1);
   MapRunStep::Register(*this, frame);
 }
 
 // Whether the failures so far stay within ToleratedFailureCount/Percentage
 // (neither given: none is tolerated; either exceeded fails the run).
 bool Execution::ToleratesFailures(const Frame& frame) const {
-  size_t failed = frame.CompoundView().children_failed;
-  if (!frame.CompoundView().tolerated_count && !frame.CompoundView().tolerated_percentage)
-    return failed == 0;
-  if (frame.CompoundView().tolerated_count &&
-      static_cast<double>(failed) > *frame.CompoundView().tolerated_count)
-    return false;
-  double total = static_cast<double>(std::max<size_t>(frame.CompoundView().items.size(), 1));
-  if (frame.CompoundView().tolerated_percentage &&
-      static_cast<double>(failed) * 100.0 > *frame.CompoundView().tolerated_percentage * total) {
+  const CompoundPart& c = frame.CompoundView();
+  size_t failed = c.children_failed;
+  if (!c.tolerated_count && !c.tolerated_percentage) return failed == 0;
+  if (c.tolerated_count && static_cast<double>(failed) > *c.tolerated_count) return false;
+  double total = static_cast<double>(std::max<size_t>(c.items.size(), 1));
+  if (c.tolerated_percentage &&
+      static_cast<double>(failed) * 100.0 > *c.tolerated_percentage * total) {
     return false;
   }
   return true;
@@ -263,25 +265,24 @@ Json Execution::SelectItem(Frame& frame, size_t index, const Json& item) {
 }
 
 void Execution::StartIterations(Frame& frame) {
+  CompoundPart& c = frame.Compound();
   const auto& spec = frame.state->as<asl::MapSpec>();
-  size_t n = frame.Compound().items.size();
-  while (frame.Compound().children_started < n) {
-    size_t running = frame.Compound().children_started - frame.Compound().children_done;
-    if (frame.Compound().max_concurrency != 0 && running >= frame.Compound().max_concurrency) break;
-    size_t index = frame.Compound().children_started++;
-    if (frame.Compound().map_redrive && index < frame.Compound().map_redrive->done.size() &&
-        frame.Compound().map_redrive->done[index]) {
-      ++frame.Compound().children_done;  // succeeded before the redrive: kept, not re-run
+  size_t n = c.items.size();
+  while (c.children_started < n) {
+    size_t running = c.children_started - c.children_done;
+    if (c.max_concurrency != 0 && running >= c.max_concurrency) break;
+    size_t index = c.children_started++;
+    if (c.map_redrive && index < c.map_redrive->done.size() && c.map_redrive->done[index]) {
+      ++c.children_done;  // succeeded before the redrive: kept, not re-run
       continue;
     }
     Frame& child = NewFrame(frame.id, index, spec.processor.get());
     child.silent = spec.distributed;
-    frame.Compound().children.push_back(child.id);
+    c.children.push_back(child.id);
     // A distributed iteration is a child execution: no iteration events.
     if (!spec.distributed) Emit(child, "MapIterationStarted", IterationDetails(frame, index));
-    const Json& item = frame.Compound().items[index];
-    Json input =
-        frame.Compound().items_selected ? item : SelectItem(*frames_[frame.id], index, item);
+    const Json& item = c.items[index];
+    Json input = c.items_selected ? item : SelectItem(*frames_[frame.id], index, item);
     Frame& parent = *frames_[frame.id];
     if (spec.distributed && index < parent.Compound().child_inputs.size())
       parent.Compound().child_inputs[index] = input;
@@ -294,6 +295,7 @@ void Execution::StartIterations(Frame& frame) {
 }
 
 void Execution::OnChildFinished(Frame& parent, Frame& child) {
+  CompoundPart& c = parent.Compound();
   if (parent.status != Frame::Status::kRunning || parent.block != Frame::Block::kChildren) return;
   bool map = IsMap(parent);
   bool distributed = map && parent.state->as<asl::MapSpec>().distributed;
@@ -303,25 +305,21 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
     MapRunStep::ChildFinished(*this, parent, child);
   }
   if (!succeeded && distributed) {
-    ++parent.Compound().children_failed;
-    if (child.slot < parent.Compound().child_errors.size())
-      parent.Compound().child_errors[child.slot] = child.error;
+    ++c.children_failed;
+    if (child.slot < c.child_errors.size()) c.child_errors[child.slot] = child.error;
   }
   if (succeeded || (distributed && ToleratesFailures(parent))) {
-    if (succeeded) parent.Compound().child_outputs[child.slot] = child.output;
-    ++parent.Compound().children_done;
+    if (succeeded) c.child_outputs[child.slot] = child.output;
+    ++c.children_done;
     if (!child.silent) parent.cursor = child.cursor;
     if (map && !distributed) {
       int64_t id =
           Emit(child, "MapIterationSucceeded", IterationDetails(parent, child.slot), false);
-      if (parent.Compound().children_done == parent.Compound().items.size())
-        parent.Compound().compound_started_cursor = id;
+      if (c.children_done == c.items.size()) c.compound_started_cursor = id;
     }
     try {
-      if (map && parent.Compound().children_started < parent.Compound().items.size())
-        StartIterations(parent);
-      bool all = map ? parent.Compound().children_done == parent.Compound().items.size()
-                     : parent.Compound().children_done == parent.Compound().children.size();
+      if (map && c.children_started < c.items.size()) StartIterations(parent);
+      bool all = map ? c.children_done == c.items.size() : c.children_done == c.children.size();
       if (all) CompleteCompound(parent);
     } catch (const StatesException& e) {
       HandleStateError(parent, e.error());
@@ -336,7 +334,7 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
   if (map && !distributed) {
     Emit(child, "MapIterationFailed", IterationDetails(parent, child.slot), false);
   }
-  for (int id : parent.Compound().children) {
+  for (int id : c.children) {
     Frame& sibling = *frames_[id];
     if (sibling.status != Frame::Status::kRunning) continue;
     // Child executions end ABORTED when the run closes (MapRunStep::Close).
@@ -363,35 +361,35 @@ void Execution::OnChildFinished(Frame& parent, Frame& child) {
 }
 
 void Execution::CompleteCompound(Frame& frame) {
+  CompoundPart& c = frame.Compound();
   const asl::State& state = *frame.state;
   bool map = IsMap(frame);
   bool distributed = map && state.as<asl::MapSpec>().distributed;
   const auto* writer = distributed ? &state.as<asl::MapSpec>().writer : nullptr;
-  if (writer && *writer && !(*writer)->resource.empty() && !frame.Compound().map_result) {
+  if (writer && *writer && !(*writer)->resource.empty() && !c.map_result) {
     return MapRunStep::Write(*this, frame);  // CompleteCompound again once written
   }
   frame.block = Frame::Block::kNone;
   if (distributed) {
-    if (frame.Compound().map_result) MapRunStep::CountWritten(*this, frame);
+    if (c.map_result) MapRunStep::CountWritten(*this, frame);
     MapRunStep::Close(*this, frame, "SUCCEEDED");
     Emit(frame, "MapRunSucceeded", nullptr, true, MapRunStep::CloseEngine(*this));
   }
-  if (map && frame.Compound().compound_started_cursor)
-    frame.cursor = frame.Compound().compound_started_cursor;
-  frame.Compound().compound_started_cursor = 0;
+  if (map && c.compound_started_cursor) frame.cursor = c.compound_started_cursor;
+  c.compound_started_cursor = 0;
   Emit(frame, map ? "MapStateSucceeded" : "ParallelStateSucceeded", nullptr, false);
-  if (frame.Compound().map_settled && MapRunStep::ExitSettled(*this, frame)) return;
+  if (c.map_settled && MapRunStep::ExitSettled(*this, frame)) return;
   Json result = Json::array();
-  if (frame.Compound().map_result) {
-    result = std::move(*frame.Compound().map_result);
+  if (c.map_result) {
+    result = std::move(*c.map_result);
   } else if (distributed) {
     result = MapRunStep::Results(*this, frame);
   } else {
-    for (Json& out : frame.Compound().child_outputs) result.push_back(std::move(out));
+    for (Json& out : c.child_outputs) result.push_back(std::move(out));
   }
-  frame.Compound().child_outputs.clear();
-  frame.Compound().child_inputs.clear();
-  frame.Compound().map_result.reset();
+  c.child_outputs.clear();
+  c.child_inputs.clear();
+  c.map_result.reset();
   Json context = ContextObject(frame, true);
   FrameScope scope(frames_, frame.id, nullptr);
   ExprContext ctx{&frame.raw_input, &context, &scope};

@@ -36,10 +36,11 @@ std::optional<int64_t> Whole(std::optional<double> n) {
 
 // One iteration as the ResultWriter's SUCCEEDED_n / FAILED_n files list it.
 Json IterationEntry(const Frame& f, size_t i, const std::string& sm_arn, EpochMillis now) {
-  bool failed = !f.CompoundView().child_errors[i].error.empty();
+  const CompoundPart& c = f.CompoundView();
+  bool failed = !c.child_errors[i].error.empty();
   std::string exec = MapRunStep::ChildArn(f, i);
   Json entry = {{"ExecutionArn", exec},
-                {"Input", DumpJson(f.CompoundView().child_inputs[i])},
+                {"Input", DumpJson(c.child_inputs[i])},
                 {"InputDetails", {{"Included", true}}},
                 {"Name", exec.substr(exec.rfind(':') + 1)},
                 {"RedriveCount", 0},
@@ -49,10 +50,10 @@ Json IterationEntry(const Frame& f, size_t i, const std::string& sm_arn, EpochMi
                 {"Status", failed ? "FAILED" : "SUCCEEDED"},
                 {"StopDate", FormatIso8601Millis(now)}};
   if (failed) {
-    entry["Error"] = f.CompoundView().child_errors[i].error;
-    entry["Cause"] = f.CompoundView().child_errors[i].cause.value_or("");
+    entry["Error"] = c.child_errors[i].error;
+    entry["Cause"] = c.child_errors[i].cause.value_or("");
   } else {
-    entry["Output"] = DumpJson(f.CompoundView().child_outputs[i]);
+    entry["Output"] = DumpJson(c.child_outputs[i]);
     entry["OutputDetails"] = {{"Included", true}};
   }
   return entry;
@@ -338,6 +339,7 @@ void MapRunStep::OnAnswer(Execution& ex, int frame_id, uint64_t attempt, task::T
 }
 
 void MapRunStep::Register(Execution& ex, const Frame& f) {
+  const CompoundPart& c = f.CompoundView();
   if (!ex.services_->map_runs) return;
   MapRunInfo info;
   info.arn = f.map_run_arn;
@@ -346,9 +348,9 @@ void MapRunStep::Register(Execution& ex, const Frame& f) {
   info.state_machine_arn =
       ex.record_.state_machine_arn + "/" + (label.empty() ? f.state->name : label);
   info.start_date = ex.Now();
-  info.max_concurrency = static_cast<int64_t>(f.CompoundView().max_concurrency);
-  info.tolerated_failure_count = Whole(f.CompoundView().tolerated_count).value_or(0);
-  info.tolerated_failure_percentage = f.CompoundView().tolerated_percentage.value_or(0);
+  info.max_concurrency = static_cast<int64_t>(c.max_concurrency);
+  info.tolerated_failure_count = Whole(c.tolerated_count).value_or(0);
+  info.tolerated_failure_percentage = c.tolerated_percentage.value_or(0);
   // Replay of a run that closed: the stored record stays as it was.
   if (ex.replaying_ && ex.services_->store) {
     auto stored = ex.services_->store->GetMapRun(info.arn);
@@ -511,6 +513,7 @@ bool MapRunStep::ReplaySettled(Execution& ex, Frame& f) {
 // The stored close event comes next: the frames the live run used are
 // reserved (inert), then the run closes as recorded.
 void MapRunStep::Settle(Execution& ex, Frame& f, const storage::HistoryEvent& close) {
+  CompoundPart& c = f.Compound();
   size_t frames = close.engine.value("frames", ex.frames_.size());
   while (ex.frames_.size() < frames) {
     auto inert = std::make_unique<Frame>();
@@ -522,16 +525,16 @@ void MapRunStep::Settle(Execution& ex, Frame& f, const storage::HistoryEvent& cl
   }
   f.block = Frame::Block::kChildren;
   if (close.type == "MapRunFailed") {
-    f.Compound().map_redrive.reset();
+    c.map_redrive.reset();
     if (close.engine.is_object() && close.engine.contains("redrive")) {
-      f.Compound().map_redrive = RedriveFrom(close.engine["redrive"]);
+      c.map_redrive = RedriveFrom(close.engine["redrive"]);
     }
     const Json& d = close.details;
     StatesError error{d.is_object() ? d.value("error", "") : "", std::nullopt, std::nullopt};
     if (d.is_object() && d.contains("cause")) error.cause = d.value("cause", "");
     return FailRun(ex, f, std::move(error));
   }
-  f.Compound().map_result = Json::array();  // not written again: the stored output wins
+  c.map_result = Json::array();  // not written again: the stored output wins
   ex.CompleteCompound(f);
 }
 
@@ -612,20 +615,21 @@ void MapRunStep::ChildFinished(Execution& ex, const Frame& f, Frame& child) {
 }
 
 Json MapRunStep::RedriveSnapshot(const Execution& ex, const Frame& f) {
-  size_t n = f.CompoundView().items.size();
+  const CompoundPart& c = f.CompoundView();
+  size_t n = c.items.size();
   std::vector<bool> done(n, false);
-  if (f.CompoundView().map_redrive && f.CompoundView().map_redrive->map_run_arn == f.map_run_arn) {
-    for (size_t i = 0; i < n && i < f.CompoundView().map_redrive->done.size(); ++i) {
-      done[i] = f.CompoundView().map_redrive->done[i];
+  if (c.map_redrive && c.map_redrive->map_run_arn == f.map_run_arn) {
+    for (size_t i = 0; i < n && i < c.map_redrive->done.size(); ++i) {
+      done[i] = c.map_redrive->done[i];
     }
   }
   std::vector<int64_t> starts(n, 0);
-  if (f.CompoundView().map_redrive && f.CompoundView().map_redrive->map_run_arn == f.map_run_arn) {
-    for (size_t i = 0; i < n && i < f.CompoundView().map_redrive->starts.size(); ++i) {
-      starts[i] = f.CompoundView().map_redrive->starts[i];
+  if (c.map_redrive && c.map_redrive->map_run_arn == f.map_run_arn) {
+    for (size_t i = 0; i < n && i < c.map_redrive->starts.size(); ++i) {
+      starts[i] = c.map_redrive->starts[i];
     }
   }
-  for (int id : f.CompoundView().children) {
+  for (int id : c.children) {
     const Frame& child = *ex.frames_[id];
     if (child.slot >= n) continue;
     ++starts[child.slot];
@@ -635,17 +639,12 @@ Json MapRunStep::RedriveSnapshot(const Execution& ex, const Frame& f) {
   for (size_t i = 0; i < n; ++i) {
     if (!done[i]) continue;
     indexes.push_back(i);
-    outputs.push_back(i < f.CompoundView().child_outputs.size() ? f.CompoundView().child_outputs[i]
-                                                                : Json());
-    inputs.push_back(i < f.CompoundView().child_inputs.size() ? f.CompoundView().child_inputs[i]
-                                                              : Json());
+    outputs.push_back(i < c.child_outputs.size() ? c.child_outputs[i] : Json());
+    inputs.push_back(i < c.child_inputs.size() ? c.child_inputs[i] : Json());
   }
-  return {{"mapRunArn", f.map_run_arn},
-          {"items", f.CompoundView().items},
-          {"selected", f.CompoundView().items_selected},
-          {"done", std::move(indexes)},
-          {"outputs", std::move(outputs)},
-          {"inputs", std::move(inputs)},
+  return {{"mapRunArn", f.map_run_arn},    {"items", c.items},
+          {"selected", c.items_selected},  {"done", std::move(indexes)},
+          {"outputs", std::move(outputs)}, {"inputs", std::move(inputs)},
           {"starts", std::move(starts)}};
 }
 
@@ -682,33 +681,32 @@ std::shared_ptr<const MapRunRedrive> MapRunStep::RedriveFrom(const Json& snapsho
 // The parent was redriven: the same run again, its unsuccessful iterations
 // only (or, replaying, settled from the stored close that follows).
 bool MapRunStep::Redrive(Execution& ex, Frame& f) {
-  if (!f.Compound().map_redrive || f.Compound().map_redrive->map_run_arn != f.map_run_arn ||
-      f.map_run_arn.empty()) {
+  CompoundPart& c = f.Compound();
+  if (!c.map_redrive || c.map_redrive->map_run_arn != f.map_run_arn || f.map_run_arn.empty()) {
     return false;
   }
-  std::shared_ptr<const MapRunRedrive> r = f.Compound().map_redrive;
-  ++f.Compound().map_redrives;
+  std::shared_ptr<const MapRunRedrive> r = c.map_redrive;
+  ++c.map_redrives;
   f.block = Frame::Block::kChildren;
-  f.Compound().children.clear();
-  ex.Emit(f, "MapRunRedriven",
-          {{"mapRunArn", f.map_run_arn}, {"redriveCount", f.Compound().map_redrives}});
+  c.children.clear();
+  ex.Emit(f, "MapRunRedriven", {{"mapRunArn", f.map_run_arn}, {"redriveCount", c.map_redrives}});
   if (ex.closed_) return true;  // the replay diverged
   Reopen(ex, f);
   if (ex.replaying_ && ReplaySettled(ex, f)) return true;
   size_t n = r->items.size();
-  f.Compound().items = r->items;
-  f.Compound().items_selected = r->selected;
-  f.Compound().child_outputs = r->outputs;
-  f.Compound().child_inputs = r->inputs;
-  f.Compound().child_errors.assign(n, StatesError());
-  f.Compound().children_done = 0;
-  f.Compound().children_started = 0;
-  f.Compound().children_failed = 0;
-  f.Compound().map_result.reset();
-  f.Compound().map_settled = false;
+  c.items = r->items;
+  c.items_selected = r->selected;
+  c.child_outputs = r->outputs;
+  c.child_inputs = r->inputs;
+  c.child_errors.assign(n, StatesError());
+  c.children_done = 0;
+  c.children_started = 0;
+  c.children_failed = 0;
+  c.map_result.reset();
+  c.map_settled = false;
   try {
     ex.StartIterations(f);
-    if (f.Compound().children_done == n) ex.CompleteCompound(f);
+    if (c.children_done == n) ex.CompleteCompound(f);
   } catch (const StatesException& e) {
     ex.HandleStateError(f, e.error());
   }
@@ -736,14 +734,15 @@ void MapRunStep::Reopen(Execution& ex, const Frame& f) {
 }
 
 bool MapRunStep::ExitSettled(Execution& ex, Frame& f) {
-  f.Compound().map_settled = false;
+  CompoundPart& c = f.Compound();
+  c.map_settled = false;
   if (!ex.replaying_ || ex.replay_pos_ >= ex.replay_.size() ||
       ex.replay_[ex.replay_pos_].type != "MapStateExited") {
     return false;
   }
-  f.Compound().child_outputs.clear();
-  f.Compound().child_inputs.clear();
-  f.Compound().map_result.reset();
+  c.child_outputs.clear();
+  c.child_inputs.clear();
+  c.map_result.reset();
   ex.ExitState(f, "MapStateExited", Json(), f.state->next, Json::object());
   return true;
 }

@@ -166,15 +166,15 @@ void TaskStep::Run(Execution& ex, Frame& f) {
 
 // The frame now waits for its task: live (true), or for the stored answer.
 bool TaskStep::Await(Execution& ex, Frame& f, std::shared_ptr<task::TaskRequest> request) {
-  f.Task().task = std::move(request);
-  f.Task().task_submitted = false;
-  f.Task().activity_started = false;
-  f.Task().early_answer.reset();
+  TaskPart& t = f.Task();
+  t.task = std::move(request);
+  t.task_submitted = false;
+  t.activity_started = false;
+  t.early_answer.reset();
   f.block = Frame::Block::kTask;
-  f.Task().task_deadline = f.Task().task->timeout_seconds
-                               ? ex.last_event_time_ + *f.Task().task->timeout_seconds * 1000
-                               : 0;
-  f.Task().heartbeat_at = 0;
+  t.task_deadline =
+      t.task->timeout_seconds ? ex.last_event_time_ + *t.task->timeout_seconds * 1000 : 0;
+  t.heartbeat_at = 0;
   if (!ex.replaying_) return true;
   f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
   return false;
@@ -199,16 +199,17 @@ void TaskStep::RunActivity(Execution& ex, Frame& f, std::shared_ptr<task::TaskRe
 }
 
 void TaskStep::QueueActivity(Execution& ex, Frame& f) {
+  TaskPart& t = f.Task();
   if (!ex.services_->queue_activity) return;
-  ex.services_->queue_activity({f.Task().task->spec.arn, ex.record_.arn, *f.Task().task->task_token,
-                                DumpJson(f.Task().task->parameters)});
+  ex.services_->queue_activity(
+      {t.task->spec.arn, ex.record_.arn, *t.task->task_token, DumpJson(t.task->parameters)});
 }
 
 // $$ of a Task: the context object plus Task.Token when the task has one.
 Json TaskStep::Context(Execution& ex, const Frame& f) {
+  const TaskPart& t = f.TaskView();
   Json context = ex.ContextObject(f, true);
-  if (f.TaskView().task && f.TaskView().task->task_token)
-    context["Task"] = {{"Token", *f.TaskView().task->task_token}};
+  if (t.task && t.task->task_token) context["Task"] = {{"Token", *t.task->task_token}};
   return context;
 }
 
@@ -273,9 +274,9 @@ std::optional<int64_t> TaskStep::Seconds(Execution& ex, const Frame& f,
 
 // Heartbeats apply to tasks that wait for SendTask*: callbacks and activities.
 bool TaskStep::Heartbeats(const Frame& f) {
-  return f.TaskView().task->heartbeat_seconds &&
-         (f.TaskView().task->spec.activity ||
-          f.TaskView().task->spec.pattern == Pattern::kWaitForTaskToken);
+  const TaskPart& t = f.TaskView();
+  return t.task->heartbeat_seconds &&
+         (t.task->spec.activity || t.task->spec.pattern == Pattern::kWaitForTaskToken);
 }
 
 void TaskStep::StartHeartbeat(Execution& ex, Frame& f, EpochMillis from) {
@@ -285,8 +286,9 @@ void TaskStep::StartHeartbeat(Execution& ex, Frame& f, EpochMillis from) {
 
 // One timer: the earlier of the timeout and heartbeat deadlines.
 void TaskStep::ArmTimeout(Execution& ex, Frame& f) {
-  EpochMillis at = f.Task().task_deadline;
-  if (f.Task().heartbeat_at && (!at || f.Task().heartbeat_at < at)) at = f.Task().heartbeat_at;
+  TaskPart& t = f.Task();
+  EpochMillis at = t.task_deadline;
+  if (t.heartbeat_at && (!at || t.heartbeat_at < at)) at = t.heartbeat_at;
   if (!at) {
     f.on_wake = nullptr;
     if (f.timer) f.timer->cancel();
@@ -372,13 +374,14 @@ void TaskStep::OnSubmitted(Execution& ex, int frame_id, uint64_t attempt, const 
 
 // TaskSubmitted, once per task (not again when a resumed task is re-sent).
 void TaskStep::RecordSubmitted(Execution& ex, Frame& f, const Json& output) {
-  if (f.Task().task_submitted) return;
-  f.Task().task_submitted = true;
-  ex.Emit(f, EventType(f.Task().task->spec, "Submitted"),
-          WithResource(f.Task().task->spec, OutputDetails(output)));
-  if (!f.Task().early_answer || ex.closed_) return;
-  TaskAnswer answer = std::move(*f.Task().early_answer);
-  f.Task().early_answer.reset();
+  TaskPart& t = f.Task();
+  if (t.task_submitted) return;
+  t.task_submitted = true;
+  ex.Emit(f, EventType(t.task->spec, "Submitted"),
+          WithResource(t.task->spec, OutputDetails(output)));
+  if (!t.early_answer || ex.closed_) return;
+  TaskAnswer answer = std::move(*t.early_answer);
+  t.early_answer.reset();
   ApplyAnswer(ex, f, std::move(answer));
 }
 
@@ -452,39 +455,40 @@ void TaskStep::Take(Execution& ex, const std::string& token, const std::string& 
 // ---------------------------------------------------------------- replay
 
 void TaskStep::Resume(Execution& ex, Frame& f) {
+  TaskPart& t = f.Task();
   // SendTaskHeartbeat leaves no event: a heartbeat clock restarts now.
-  bool running = f.Task().task->spec.activity ? f.Task().activity_started : true;
-  if (Heartbeats(f) && running)
-    f.Task().heartbeat_at = ex.Now() + *f.Task().task->heartbeat_seconds * 1000;
+  bool running = t.task->spec.activity ? t.activity_started : true;
+  if (Heartbeats(f) && running) t.heartbeat_at = ex.Now() + *t.task->heartbeat_seconds * 1000;
   ArmTimeout(ex, f);
-  if (f.Task().task->spec.activity) {
-    ++f.Task().task_attempt;
+  if (t.task->spec.activity) {
+    ++t.task_attempt;
     // A started task is offered again too (at-least-once): the crash may have
     // lost GetActivityTask's answer, and only a worker that got it can answer.
     // Whichever worker answers first with the token completes the task.
-    f.Task().activity_reoffered = f.Task().activity_started;
+    t.activity_reoffered = t.activity_started;
     QueueActivity(ex, f);
     return;
   }
   // A submitted callback task keeps its token: the worker still holds it.
-  if (f.Task().task_submitted && f.Task().task->spec.pattern == Pattern::kWaitForTaskToken) return;
+  if (t.task_submitted && t.task->spec.pattern == Pattern::kWaitForTaskToken) return;
   Dispatch(ex, f);
 }
 
 // The frame's next stored event answers the task.
 void TaskStep::ReplayAnswer(Execution& ex, Frame& f) {
+  TaskPart& t = f.Task();
   const storage::HistoryEvent& next = ex.replay_[ex.replay_pos_];
-  const ResourceSpec& spec = f.Task().task->spec;
+  const ResourceSpec& spec = t.task->spec;
   if (next.type == EventType(spec, "Submitted")) {
     ex.Emit(f, next.type, nullptr);
-    f.Task().task_submitted = true;
+    t.task_submitted = true;
     f.block = Frame::Block::kTask;
     f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
     return;
   }
   if (next.type == "ActivityStarted" && spec.activity) {
     ex.Emit(f, next.type, nullptr);
-    f.Task().activity_started = true;
+    t.activity_started = true;
     f.block = Frame::Block::kTask;
     f.on_wake = [&ex](Frame& fr) { ReplayAnswer(ex, fr); };
     return;
@@ -526,15 +530,15 @@ void TaskStep::Succeed(Execution& ex, Frame& f, Json result) {
 }
 
 void TaskStep::Fail(Execution& ex, Frame& f, StatesError error) {
+  TaskPart& t = f.Task();
   Json details = Json::object();
   if (!error.error.empty()) details["error"] = error.error;
   if (error.cause) details["cause"] = *error.cause;
-  ex.Emit(f, EventType(f.Task().task->spec, "Failed"),
-          WithResource(f.Task().task->spec, std::move(details)));
+  ex.Emit(f, EventType(t.task->spec, "Failed"), WithResource(t.task->spec, std::move(details)));
   if (ex.closed_) return;
-  f.Task().task_failure = true;
+  t.task_failure = true;
   ex.HandleStateError(f, std::move(error));
-  f.Task().task_failure = false;
+  t.task_failure = false;
 }
 
 void TaskStep::TimeOut(Execution& ex, Frame& f, std::optional<std::string> cause) {
