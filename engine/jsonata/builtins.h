@@ -40,6 +40,10 @@ inline const Value& Arg(const std::vector<Value>& args, size_t i) {
 double RoundHalfEven(double value, int precision);  // functions_numeric.cpp
 std::string FormatNumberPicture(CallCtx& ctx, double value, const std::string& picture,
                                 const Value& options);  // format_number.cpp
+// JavaScript's Date range: a time further than this from the epoch (in
+// milliseconds) is no date at all.
+inline constexpr double kMaxDateMillis = 8.64e15;
+
 std::optional<int64_t> ParseDateTime(const std::string& text, const std::string& picture,
                                      int64_t now_ms);  // parse_datetime.cpp
 int64_t CivilDays(int64_t y, unsigned m, unsigned d);  // functions_date.cpp: days since epoch

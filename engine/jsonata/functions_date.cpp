@@ -392,8 +392,8 @@ Value FnFromMillis(CallCtx&, std::vector<Value>& a) {
   std::string pic = Arg(a, 1).is_string() ? a[1].str() : kDefaultPicture;
   int offset = Arg(a, 2).is_string() ? ParseOffset(a[2].str()) : 0;
   double ms = a[0].number();
-  // Outside JavaScript's Date range (±8.64e15 ms, or not finite): no date.
-  if (!std::isfinite(ms) || std::fabs(ms) > 8.64e15) return Value();
+  // Outside JavaScript's Date range, or not finite: no date.
+  if (!std::isfinite(ms) || std::fabs(ms) > kMaxDateMillis) return Value();
   return Value::String(FormatDateTime(static_cast<int64_t>(std::floor(ms)), pic, offset));
 }
 

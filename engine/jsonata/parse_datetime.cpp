@@ -328,6 +328,14 @@ std::optional<int64_t> ParseDateTime(const std::string& text, const std::string&
     cm = mp + (mp < 10 ? 3 : -9);
     cy += cm <= 2;
   }
+  // Components no JavaScript Date could hold (a year of 32 digits) make no
+  // date, as in jsonata-js, instead of overflowing the integer arithmetic.
+  auto within = [](const std::optional<double>& v, double limit) {
+    return !v || (std::isfinite(*v) && std::fabs(*v) <= limit);
+  };
+  if (!within(year, 1e6) || !within(month, 1e6) || !within(day, 1e9) || !within(doy, 1e9)) {
+    return std::nullopt;
+  }
   bool date_given = year || month || day || doy;
   int64_t y = year ? static_cast<int64_t>(*year) : cy;
   int64_t days;
@@ -350,6 +358,7 @@ std::optional<int64_t> ParseDateTime(const std::string& text, const std::string&
   double total = static_cast<double>(days) * 86400000 + h * 3600000 + minute.value_or(0) * 60000 +
                  second.value_or(0) * 1000 + ms.value_or(0);
   if (tz) total -= *tz * 60000.0;
+  if (!std::isfinite(total) || std::fabs(total) > kMaxDateMillis) return std::nullopt;
   return static_cast<int64_t>(total);
 }
 

@@ -170,3 +170,13 @@ TEST_CASE("$fromMillis outside the Date range is undefined, not undefined behavi
   CHECK(Eval("$fromMillis(1e300)") == std::nullopt);
   CHECK(Eval("$fromMillis(0)") == Json("1970-01-01T00:00:00.000Z"));
 }
+
+TEST_CASE("$toMillis of a date no JavaScript Date holds is undefined, not an overflow") {
+  // Found by fuzz_jsonata (UBSan: a 32-digit year cast to an integer).
+  CHECK(Eval("$toMillis('20201111111111111111111111111111-09-09', '[Y0001]-[M01]-[D01]')") ==
+        std::nullopt);
+  CHECK(Eval("$toMillis('300000-01-01', '[Y0001]-[M01]-[D01]')") == std::nullopt);
+  CHECK(Eval("$toMillis('2018-03-27 99999999999999999999', '[Y0001]-[M01]-[D01] [H01]')") ==
+        std::nullopt);
+  CHECK(Eval("$toMillis('275760-09-13', '[Y0001]-[M01]-[D01]')") == Json(8640000000000000LL));
+}
